@@ -1,0 +1,195 @@
+"""Data tables: what each answer means for the rendered project.
+
+Every choice copier.yml offers has one row here. A row with a ``refusal`` is refused at
+the question with that message (the choice is shown greyed out at the prompt).
+Version floors are the releases the template is tested with; the generated project's
+``uv.lock`` pins the exact versions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LATER = "is not available in this release of the template yet"
+
+
+@dataclass(frozen=True)
+class Framework:
+    key: str
+    label: str
+    dependencies: tuple[str, ...]
+    is_async: bool
+    orm: str  # "sqlalchemy" or "django"
+    refusal: str | None = None
+
+
+@dataclass(frozen=True)
+class Database:
+    key: str
+    label: str
+    # Driver package per stack; the URL scheme the service expects in DATABASE_URL.
+    async_driver: tuple[str, ...]
+    sync_driver: tuple[str, ...]
+    url_scheme: str
+    is_server: bool
+    refusal: str | None = None
+
+
+@dataclass(frozen=True)
+class Auth:
+    key: str
+    label: str
+    dependencies: tuple[str, ...]
+    refusal: str | None = None
+
+
+@dataclass(frozen=True)
+class CI:
+    key: str
+    label: str
+    refusal: str | None = None
+
+
+
+
+FRAMEWORKS: dict[str, Framework] = {
+    "fastapi": Framework(
+        key="fastapi",
+        label="FastAPI",
+        dependencies=(
+            "fastapi>=0.165",
+            "uvicorn[standard]>=0.54",
+            "asgi-correlation-id>=5.0",
+            "sqlalchemy[asyncio]>=2.1",
+            "alembic>=1.20",
+        ),
+        is_async=True,
+        orm="sqlalchemy",
+    ),
+    "django": Framework(
+        key="django",
+        label="Django",
+        dependencies=(),
+        is_async=False,
+        orm="django",
+        refusal=f"Django {LATER}; choose FastAPI (Django arrives with full parity in a later release).",
+    ),
+    "flask": Framework(
+        key="flask",
+        label="Flask",
+        dependencies=(),
+        is_async=False,
+        orm="sqlalchemy",
+        refusal=f"Flask {LATER}; choose FastAPI (Flask arrives with full parity in a later release).",
+    ),
+}
+
+DATABASES: dict[str, Database] = {
+    "sqlite": Database(
+        key="sqlite",
+        label="SQLite",
+        async_driver=("aiosqlite>=0.22",),
+        sync_driver=(),
+        url_scheme="sqlite",
+        is_server=False,
+    ),
+    "postgresql": Database(
+        key="postgresql",
+        label="PostgreSQL",
+        async_driver=(),
+        sync_driver=(),
+        url_scheme="postgresql",
+        is_server=True,
+        refusal=f"PostgreSQL {LATER}; choose SQLite for now (server databases arrive in a later release).",
+    ),
+    "mysql": Database(
+        key="mysql",
+        label="MySQL / MariaDB",
+        async_driver=(),
+        sync_driver=(),
+        url_scheme="mysql",
+        is_server=True,
+        refusal=f"MySQL / MariaDB {LATER}; choose SQLite for now (server databases arrive in a later release).",
+    ),
+    "mongodb": Database(
+        key="mongodb",
+        label="MongoDB",
+        async_driver=(),
+        sync_driver=(),
+        url_scheme="mongodb",
+        is_server=True,
+        refusal=f"MongoDB {LATER}; choose SQLite for now.",
+    ),
+}
+
+AUTHS: dict[str, Auth] = {
+    "jwt": Auth(
+        key="jwt",
+        label="JWT",
+        dependencies=("pyjwt>=2.15", "pwdlib[argon2]>=0.3", "email-validator>=2.4"),
+    ),
+    "oidc": Auth(
+        key="oidc",
+        label="OAuth2 / OIDC",
+        dependencies=(),
+        refusal=f"OAuth2 / OIDC {LATER}; choose JWT (local users) for now.",
+    ),
+    "session": Auth(
+        key="session",
+        label="Session",
+        dependencies=(),
+        refusal=f"Session auth {LATER}; choose JWT for now.",
+    ),
+    "apikey": Auth(
+        key="apikey",
+        label="API key",
+        dependencies=(),
+        refusal=f"API-key auth {LATER}; choose JWT for now.",
+    ),
+    "none": Auth(
+        key="none",
+        label="None",
+        dependencies=(),
+        refusal=f"Running without auth {LATER}; choose JWT for now.",
+    ),
+}
+
+CIS: dict[str, CI] = {
+    "github": CI(key="github", label="GitHub Actions"),
+    "gitlab": CI(
+        key="gitlab",
+        label="GitLab CI",
+        refusal=f"GitLab CI {LATER}; choose GitHub Actions or none for now.",
+    ),
+    "none": CI(key="none", label="None"),
+}
+
+# 3.14 is accepted and the generated code is kept 3.14-clean; the template's CI tests 3.12
+# and 3.13 (the versions these machines have).
+PYTHON_VERSIONS: tuple[str, ...] = ("3.12", "3.13", "3.14")
+
+# Every generated project's tooling, whatever the answers.
+DEV_DEPENDENCIES: tuple[str, ...] = (
+    "pytest>=9.2",
+    "pytest-cov>=7.1",
+    "ruff>=0.17",
+    "mypy>=2.4",
+)
+COMMON_DEPENDENCIES: tuple[str, ...] = (
+    "pydantic>=2.14",
+    "pydantic-settings>=2.16",
+    "structlog>=26.1",
+)
+# Extra dev tools per framework (test clients and type stubs).
+FRAMEWORK_DEV_DEPENDENCIES: dict[str, tuple[str, ...]] = {
+    "fastapi": ("httpx2>=2.16",),
+    "django": (),
+    "flask": (),
+}
+
+AXES: dict[str, dict[str, Framework] | dict[str, Database] | dict[str, Auth] | dict[str, CI]] = {
+    "framework": FRAMEWORKS,
+    "database": DATABASES,
+    "auth": AUTHS,
+    "ci": CIS,
+}

@@ -1,0 +1,52 @@
+"""Copier's entry points into extensions/: the derived context and the answer checks.
+
+copier-template-extensions loads this file by path, so the package beside it is loaded
+under a name unique to this checkout: an update renders the old and the new template in
+one process, and each must use its own code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from copier_template_extensions import ContextHook
+from jinja2 import Environment
+from jinja2.ext import Extension
+
+
+def _module(name: str) -> ModuleType:
+    here = Path(__file__).resolve().parent
+    package = "_service_template_" + hashlib.sha256(str(here).encode()).hexdigest()[:16]
+    if package not in sys.modules:
+        spec = importlib.util.spec_from_file_location(
+            package, here / "__init__.py", submodule_search_locations=[str(here)]
+        )
+        assert spec is not None and spec.loader is not None
+        sys.modules[package] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sys.modules[package])
+    return importlib.import_module(f"{package}.{name}")
+
+
+class ContextUpdater(ContextHook):
+    def hook(self, context: dict[str, Any]) -> None:
+        context.update(_module("derive").derive(context))
+
+
+class Checks(Extension):
+    """Filters and globals that copier.yml's defaults and validators call."""
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        naming = _module("naming")
+        environment.filters["to_package_name"] = naming.to_package_name
+        environment.globals["project_name_error"] = naming.project_name_error
+        environment.globals["package_name_error"] = naming.package_name_error
+        environment.globals["author_name_error"] = naming.author_name_error
+        environment.globals["email_error"] = naming.email_error
+        environment.globals["refusal"] = _module("refusals").refusal

@@ -1,0 +1,89 @@
+"""derive(answers) -> every value the template computes from the answers.
+
+Pure: no I/O, no copier imports, so it is unit-tested directly and cheap enough to run
+for every file copier renders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .catalog import (
+    AUTHS,
+    CIS,
+    COMMON_DEPENDENCIES,
+    DATABASES,
+    DEV_DEPENDENCIES,
+    FRAMEWORK_DEV_DEPENDENCIES,
+    FRAMEWORKS,
+)
+from .naming import slugify
+
+REQUIRED = ("project_name", "package_name", "python_version", "framework", "database", "auth", "ci")
+
+
+def _sorted_unique(requirements: tuple[str, ...]) -> list[str]:
+    return sorted(set(requirements), key=str.lower)
+
+
+def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the derived context; empty while the answers are still being asked."""
+    if any(key not in answers for key in REQUIRED):
+        return {}
+    framework = FRAMEWORKS[answers["framework"]]
+    database = DATABASES[answers["database"]]
+    auth = AUTHS[answers["auth"]]
+    ci = CIS[answers["ci"]]
+    package = answers["package_name"]
+    python = answers["python_version"]
+
+    driver = database.async_driver if framework.is_async else database.sync_driver
+    dependencies = _sorted_unique(
+        COMMON_DEPENDENCIES + framework.dependencies + driver + auth.dependencies
+    )
+    dev_dependencies = _sorted_unique(DEV_DEPENDENCIES + FRAMEWORK_DEV_DEPENDENCIES[framework.key])
+
+    flags = {f"{axis}_{key}": False for axis, keys in _FLAG_AXES.items() for key in keys}
+    flags.update(
+        {
+            f"framework_{framework.key}": True,
+            f"database_{database.key}": True,
+            f"auth_{auth.key}": True,
+            f"ci_{ci.key}": True,
+        }
+    )
+    return {
+        **flags,
+        # Short names for the framework overlays in file names: {% if fastapi %}src{% endif %}.
+        "fastapi": framework.key == "fastapi",
+        "django": framework.key == "django",
+        "flask": framework.key == "flask",
+        "alembic": framework.orm == "sqlalchemy",
+        "project_slug": slugify(answers["project_name"]),
+        "python_target": "py" + python.replace(".", ""),
+        "dependencies": dependencies,
+        "dev_dependencies": dev_dependencies,
+        "database_url": _default_database_url(database.url_scheme),
+        "serve_command": f"uv run python -m {package}",
+        "dev_command": f"uv run python -m {package} --reload",
+        "migrate_command": "uv run alembic upgrade head",
+        "test_command": "uv run pytest",
+        "lint_commands": ["uv run ruff format --check .", "uv run ruff check ."],
+        "typecheck_command": "uv run mypy",
+    }
+
+
+_FLAG_AXES = {
+    "framework": tuple(FRAMEWORKS),
+    "database": tuple(DATABASES),
+    "auth": tuple(AUTHS),
+    "ci": tuple(CIS),
+}
+
+
+def _default_database_url(scheme: str) -> str:
+    if scheme == "sqlite":
+        # Relative to the working directory; var/ is git-ignored and created at start-up.
+        return "sqlite:///var/app.db"
+    raise ValueError(f"no default URL for {scheme}")

@@ -1,0 +1,104 @@
+"""Name handling: slugs and package names derived from the project name, and their checks."""
+
+from __future__ import annotations
+
+import keyword
+import re
+import sys
+
+_WORDS = re.compile(r"[A-Za-z0-9]+")
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
+_PROJECT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9 ._-]*$")
+
+# Packages every generated project imports: a package of the same name would shadow them.
+_THIRD_PARTY = frozenset(
+    {
+        "alembic",
+        "argon2",
+        "fastapi",
+        "httpx",
+        "jwt",
+        "mypy",
+        "pwdlib",
+        "pydantic",
+        "pydantic_settings",
+        "pytest",
+        "ruff",
+        "sqlalchemy",
+        "starlette",
+        "structlog",
+        "uvicorn",
+        "django",
+        "flask",
+        "tests",
+        "migrations",
+    }
+)
+
+
+def slugify(name: str) -> str:
+    """'Payments API' -> 'payments-api'."""
+    return "-".join(word.lower() for word in _WORDS.findall(name))
+
+
+def to_package_name(name: str) -> str:
+    """'Payments API' -> 'payments_api'; a leading digit gets a prefix to stay an identifier."""
+    package = slugify(name).replace("-", "_")
+    if package[:1].isdigit():
+        package = f"svc_{package}"
+    return package
+
+
+def project_name_error(name: str) -> str:
+    """Return why ``name`` is not a usable project name, or ''."""
+    if not name.strip():
+        return "The project name is empty. Use letters, digits, spaces, '.', '_' or '-', e.g. 'Payments API'."
+    if len(name) > 64:
+        return f"The project name is {len(name)} characters long; keep it to 64 at most."
+    if not _PROJECT_NAME.match(name):
+        return (
+            f"'{name}' is not a valid project name: start with a letter and use only letters, "
+            "digits, spaces, '.', '_' or '-', e.g. 'Payments API'."
+        )
+    return ""
+
+
+def package_name_error(name: str) -> str:
+    """Return why ``name`` cannot be the Python package name, or ''."""
+    if not _IDENTIFIER.match(name):
+        return (
+            f"'{name}' is not a valid package name: use lowercase letters, digits and underscores, "
+            "starting with a letter, e.g. 'payments_api'."
+        )
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        return f"'{name}' is a Python keyword; choose another package name, e.g. '{name}_service'."
+    if name in sys.stdlib_module_names:
+        return (
+            f"'{name}' would shadow the standard library module of the same name; "
+            f"choose another package name, e.g. '{name}_service'."
+        )
+    if name in _THIRD_PARTY:
+        return (
+            f"'{name}' would shadow a package the generated service depends on; "
+            f"choose another package name, e.g. '{name}_service'."
+        )
+    return ""
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+
+def email_error(email: str) -> str:
+    """Return why ``email`` is not a plausible address, or ''."""
+    if not _EMAIL.match(email) or len(email) > 254:
+        return f"'{email}' is not a valid email address; use the form name@example.com."
+    return ""
+
+
+def author_name_error(name: str) -> str:
+    """Return why ``name`` cannot be the author name, or ''."""
+    if not name.strip():
+        return "The author name is empty; give a person or team name, e.g. 'Platform Team'."
+    if any(ch in name for ch in '"\\\n') or len(name) > 100:
+        return "The author name must be at most 100 characters, with no quotes, backslashes or newlines."
+    return ""

@@ -1,0 +1,44 @@
+"""Health checks: liveness never touches a dependency; readiness pings the database."""
+
+import asyncio
+from http import HTTPStatus
+
+import structlog
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from .dependencies import SettingsDep
+from .errors import ServiceUnavailableError
+
+router = APIRouter(prefix="/health", tags=["health"])
+logger = structlog.get_logger(__name__)
+
+
+class HealthStatus(BaseModel):
+    status: str = "ok"
+
+
+@router.get("/live")
+async def live() -> HealthStatus:
+    """The process is up and serving requests."""
+    return HealthStatus()
+
+
+@router.get(
+    "/ready",
+    responses={HTTPStatus.SERVICE_UNAVAILABLE.value: {"description": "A dependency is down"}},
+)
+async def ready(request: Request, settings: SettingsDep) -> HealthStatus:
+    """The service can serve traffic: the database answers within DATABASE_TIMEOUT_SECONDS."""
+    engine: AsyncEngine = request.app.state.engine
+    try:
+        async with asyncio.timeout(settings.database_timeout_seconds), engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except (TimeoutError, SQLAlchemyError, OSError) as exc:
+        logger.warning("readiness_check_failed", check="database", error=type(exc).__name__)
+        msg = "The database is not reachable."
+        raise ServiceUnavailableError(msg) from exc
+    return HealthStatus()

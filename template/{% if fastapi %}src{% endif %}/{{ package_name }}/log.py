@@ -1,0 +1,71 @@
+"""Logging: structlog over the standard library, so our logs and the server's share one format.
+
+JSON lines in production, coloured console lines in development; every line carries the
+request id of the request being served.
+"""
+
+import logging
+import sys
+
+import structlog
+from asgi_correlation_id import correlation_id
+from structlog.types import EventDict, Processor, WrappedLogger
+
+from .config import Settings
+
+# Loggers of the server and libraries that should go through our handler, not their own.
+_ROUTED_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "alembic", "asgi_correlation_id")
+
+
+def _add_request_id(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
+    if (request_id := correlation_id.get()) is not None:
+        event_dict.setdefault("request_id", request_id)
+    return event_dict
+
+
+def _access_fields(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
+    """Turn uvicorn's access line into fields: client, method, path, status."""
+    args = event_dict.pop("positional_args", ())
+    if event_dict.get("logger") == "uvicorn.access" and len(args) == 5:  # noqa: PLR2004
+        client, method, path, _, status = args
+        event_dict.update(event="request", client=client, method=method, path=path, status=status)
+    return event_dict
+
+
+def configure_logging(settings: Settings) -> None:
+    """Route stdlib and structlog loggers through one handler on stdout. Idempotent."""
+    shared: list[Processor] = [
+        structlog.contextvars.merge_contextvars,
+        _add_request_id,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+    ]
+    # Tracebacks become structured fields in JSON; the console renderer prints them itself.
+    render: list[Processor] = (
+        [structlog.processors.dict_tracebacks, structlog.processors.JSONRenderer()]
+        if settings.json_logs
+        else [structlog.dev.ConsoleRenderer()]
+    )
+
+    structlog.configure(
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=[*shared, _access_fields],
+        pass_foreign_args=True,
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *render],
+    )
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(formatter)
+
+    root = logging.getLogger()
+    root.handlers = [handler]
+    root.setLevel(settings.log_level)
+    for name in _ROUTED_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.handlers.clear()
+        logger.propagate = True

@@ -1,0 +1,68 @@
+"""Every error is RFC 9457 problem+json, carries the request id, and never leaks internals."""
+
+import uuid
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from .support import Account, assert_problem
+
+
+def test_unknown_route_is_a_problem(client: TestClient) -> None:
+    body = assert_problem(client.get("/no/such/route"), 404)
+    assert body["title"] == "Not Found"
+
+
+def test_wrong_method_is_405_with_allow(client: TestClient) -> None:
+    response = client.put("/health/live")
+    assert_problem(response, 405)
+    assert response.headers["allow"] == "GET"
+
+
+def test_validation_error_lists_fields_without_echoing_input(client: TestClient) -> None:
+    secret = "do-not-echo-this-value"
+    response = client.post("/api/v1/users", json={"email": secret, "password": "x"})
+    body = assert_problem(response, 422)
+    assert secret not in response.text
+    locations = {tuple(error["loc"]) for error in body["errors"]}
+    assert locations == {("body", "email"), ("body", "password")}
+    assert all(set(error) == {"loc", "message", "type"} for error in body["errors"])
+
+
+def test_malformed_json_is_422(client: TestClient) -> None:
+    response = client.post(
+        "/api/v1/users", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    assert_problem(response, 422)
+
+
+def test_unhandled_exception_is_a_generic_500(app: FastAPI, client: TestClient) -> None:
+    @app.get("/boom")
+    async def boom() -> None:
+        msg = "internal detail that must not leak"
+        raise RuntimeError(msg)
+
+    response = client.get("/boom")
+    body = assert_problem(response, 500)
+    assert "internal detail" not in response.text
+    assert "Traceback" not in response.text
+    assert body["request_id"] == response.headers["x-request-id"]
+
+
+def test_request_id_is_generated_and_echoed(client: TestClient, account: Account) -> None:
+    generated = client.get("/health/live").headers["x-request-id"]
+    assert uuid.UUID(generated)
+
+    incoming = uuid.uuid4().hex
+    response = client.get(
+        f"/api/v1/items/{uuid.uuid4()}", headers={**account.headers, "X-Request-ID": incoming}
+    )
+    body = assert_problem(response, 404)
+    assert response.headers["x-request-id"] == incoming
+    assert body["request_id"] == incoming
+
+
+def test_request_id_that_is_not_a_uuid_is_replaced(client: TestClient) -> None:
+    forged = "forged id; level=critical"
+    response = client.get("/health/live", headers={"X-Request-ID": forged})
+    assert uuid.UUID(response.headers["x-request-id"])

@@ -50,8 +50,6 @@ class CI:
     refusal: str | None = None
 
 
-
-
 FRAMEWORKS: dict[str, Framework] = {
     "fastapi": Framework(
         key="fastapi",

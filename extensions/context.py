@@ -12,7 +12,7 @@ import importlib
 import importlib.util
 import sys
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, TracebackType
 from typing import Any
 
 from copier_template_extensions import ContextHook
@@ -27,7 +27,8 @@ def _module(name: str) -> ModuleType:
         spec = importlib.util.spec_from_file_location(
             package, here / "__init__.py", submodule_search_locations=[str(here)]
         )
-        assert spec is not None and spec.loader is not None
+        if spec is None or spec.loader is None:
+            raise ImportError(here)
         sys.modules[package] = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(sys.modules[package])
     return importlib.import_module(f"{package}.{name}")
@@ -38,11 +39,30 @@ class ContextUpdater(ContextHook):
         context.update(_module("derive").derive(context))
 
 
+_ANSWER_ERRORS = ("Validation error for question", "Invalid choice for")
+
+
+def _answer_error_hook(
+    kind: type[BaseException], error: BaseException, traceback: TracebackType | None
+) -> None:
+    """Show a refused --data/--data-file answer as one clear line instead of a traceback.
+
+    copier raises a bare ValueError for these (exit code 1 either way); everything else
+    keeps Python's default report.
+    """
+    if isinstance(error, ValueError) and str(error).startswith(_ANSWER_ERRORS):
+        print(f"Error: {error}", file=sys.stderr)
+        return
+    sys.__excepthook__(kind, error, traceback)
+
+
 class Checks(Extension):
     """Filters and globals that copier.yml's defaults and validators call."""
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
+        if sys.excepthook is sys.__excepthook__:
+            sys.excepthook = _answer_error_hook
         naming = _module("naming")
         environment.filters["to_package_name"] = naming.to_package_name
         environment.globals["project_name_error"] = naming.project_name_error

@@ -6,6 +6,7 @@ for every file copier renders.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,7 +25,10 @@ REQUIRED = ("project_name", "package_name", "python_version", "framework", "data
 
 
 def _sorted_unique(requirements: tuple[str, ...]) -> list[str]:
-    return sorted(set(requirements), key=str.lower)
+    """Sorted by package name, as a person would list them."""
+    return sorted(
+        set(requirements), key=lambda requirement: re.split(r"[\[<>=!~ ]", requirement)[0].lower()
+    )
 
 
 def derive(answers: Mapping[str, Any]) -> dict[str, Any]:

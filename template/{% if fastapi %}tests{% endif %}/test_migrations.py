@@ -14,7 +14,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture
 def alembic_config(tmp_path: Path) -> Config:
     config = Config(PROJECT_ROOT / "alembic.ini")
-    config.set_main_option("sqlalchemy.url", f"sqlite:///{tmp_path / 'migrations.db'}")
+    # A directory that does not exist yet, like the default var/ on a fresh checkout.
+    config.set_main_option("sqlalchemy.url", f"sqlite:///{tmp_path / 'var' / 'migrations.db'}")
     return config
 
 

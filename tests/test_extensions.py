@@ -1,0 +1,175 @@
+"""Unit tests of extensions/: derived values, name checks, refusals, and catalog consistency."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from extensions.catalog import AXES, PYTHON_VERSIONS
+from extensions.derive import derive
+from extensions.naming import (
+    author_name_error,
+    email_error,
+    package_name_error,
+    project_name_error,
+    slugify,
+    to_package_name,
+)
+from extensions.refusals import refusal, supported
+
+COPIER_YML = yaml.safe_load((Path(__file__).resolve().parents[1] / "copier.yml").read_text())
+DEFAULTS: dict[str, Any] = {
+    "project_name": "Payments API",
+    "package_name": "payments_api",
+    "python_version": "3.13",
+    "framework": "fastapi",
+    "database": "sqlite",
+    "auth": "jwt",
+    "ci": "github",
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "slug", "package"),
+    [
+        ("Payments API", "payments-api", "payments_api"),
+        ("my.service_v2", "my-service-v2", "my_service_v2"),
+        ("  Spaced   Out  ", "spaced-out", "spaced_out"),
+        ("3D Printer", "3d-printer", "svc_3d_printer"),
+    ],
+)
+def test_names_are_derived(name: str, slug: str, package: str) -> None:
+    assert slugify(name) == slug
+    assert to_package_name(name) == package
+    assert package_name_error(package) == ""
+
+
+@pytest.mark.parametrize(
+    ("package", "fragment"),
+    [
+        ("Payments", "not a valid package name"),
+        ("1st", "not a valid package name"),
+        ("my-service", "not a valid package name"),
+        ("", "not a valid package name"),
+        ("class", "Python keyword"),
+        ("match", "Python keyword"),
+        ("json", "standard library"),
+        ("logging", "standard library"),
+        ("fastapi", "shadow a package"),
+        ("tests", "shadow a package"),
+    ],
+)
+def test_bad_package_names_are_refused(package: str, fragment: str) -> None:
+    assert fragment in package_name_error(package)
+
+
+@pytest.mark.parametrize(
+    ("name", "fragment"),
+    [
+        ("", "empty"),
+        ("  ", "empty"),
+        ("9lives", "start with a letter"),
+        ("a/b", "not a valid"),
+        ("x" * 65, "64 at most"),
+    ],
+)
+def test_bad_project_names_are_refused(name: str, fragment: str) -> None:
+    assert fragment in project_name_error(name)
+
+
+def test_good_project_name_passes() -> None:
+    assert project_name_error("Payments API v2") == ""
+
+
+@pytest.mark.parametrize("email", ["a@example.com", "first.last+tag@sub.example.co.uk"])
+def test_good_emails_pass(email: str) -> None:
+    assert email_error(email) == ""
+
+
+@pytest.mark.parametrize(
+    "email", ["", "nobody", "a@b", "a @example.com", "a@exa mple.com", "@x.com"]
+)
+def test_bad_emails_are_refused(email: str) -> None:
+    assert "not a valid email address" in email_error(email)
+
+
+@pytest.mark.parametrize("name", ["", 'Team "Quote"', "back\\slash", "x" * 101])
+def test_bad_author_names_are_refused(name: str) -> None:
+    assert author_name_error(name) != ""
+
+
+def test_derive_is_empty_until_every_answer_is_known() -> None:
+    partial = dict(DEFAULTS)
+    del partial["ci"]
+    assert derive(partial) == {}
+
+
+def test_derive_defaults() -> None:
+    derived = derive(DEFAULTS)
+    assert derived["fastapi"] is True
+    assert derived["django"] is False
+    assert derived["alembic"] is True
+    assert derived["database_sqlite"] is True
+    assert derived["database_postgresql"] is False
+    assert derived["auth_jwt"] is True
+    assert derived["ci_github"] is True
+    assert derived["ci_none"] is False
+    assert derived["project_slug"] == "payments-api"
+    assert derived["python_target"] == "py313"
+    assert derived["serve_command"] == "uv run python -m payments_api"
+    assert derived["database_url"] == "sqlite:///var/app.db"
+
+
+def test_dependencies_are_sorted_unique_and_complete() -> None:
+    derived = derive(DEFAULTS)
+    names = [requirement.split(">=")[0].split("[")[0] for requirement in derived["dependencies"]]
+    assert names == sorted(names, key=str.lower)
+    assert len(names) == len(set(names))
+    assert {"fastapi", "aiosqlite", "pyjwt", "pwdlib", "structlog", "alembic"} <= set(names)
+    dev = [requirement.split(">=")[0] for requirement in derived["dev_dependencies"]]
+    assert {"pytest", "pytest-cov", "ruff", "mypy", "httpx2"} <= set(dev)
+
+
+def test_every_requirement_has_a_lower_bound() -> None:
+    derived = derive(DEFAULTS)
+    for requirement in derived["dependencies"] + derived["dev_dependencies"]:
+        assert ">=" in requirement, requirement
+
+
+def test_derive_does_not_mutate_answers() -> None:
+    answers = dict(DEFAULTS)
+    derive(answers)
+    assert answers == DEFAULTS
+
+
+def test_refusal_of_supported_and_refused_choices() -> None:
+    assert refusal("framework", "fastapi") == ""
+    assert "choose FastAPI" in refusal("framework", "django")
+    assert "choose SQLite" in refusal("database", "mongodb")
+    assert "not a known framework" in refusal("framework", "rails")
+    assert "accepted: fastapi" in refusal("framework", "rails")
+
+
+@pytest.mark.parametrize("axis", list(AXES))
+def test_copier_choices_match_the_catalog(axis: str) -> None:
+    """copier.yml and the catalog list the same values, and each choice is validated."""
+    choices = COPIER_YML[axis]["choices"]
+    values = [choice["value"] for choice in choices.values()]
+    assert values == list(AXES[axis])
+    for choice in choices.values():
+        assert choice["validator"] == f"{{{{ refusal('{axis}', '{choice['value']}') }}}}"
+    assert COPIER_YML[axis]["default"] in supported(axis)
+
+
+def test_python_versions_match_the_catalog() -> None:
+    assert list(COPIER_YML["python_version"]["choices"].values()) == list(PYTHON_VERSIONS)
+
+
+def test_every_question_has_help_and_a_default() -> None:
+    questions = {key: value for key, value in COPIER_YML.items() if not key.startswith("_")}
+    for name, question in questions.items():
+        assert question.get("help"), name
+        assert "default" in question, name

@@ -1,0 +1,160 @@
+"""Every invalid answer is refused with a message that says what is wrong and what is accepted:
+through --data, --data-file and the interactive prompt in a real terminal."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pexpect
+import pytest
+import yaml
+
+from .conftest import BIN, TEMPLATE, copier_cli
+
+# (answer, value, fragment of the message that must be shown)
+INVALID_ANSWERS = [
+    ("project_name", "9 lives", "start with a letter"),
+    ("project_name", "", "The project name is empty"),
+    ("package_name", "Payments-API", "not a valid package name"),
+    ("package_name", "json", "shadow the standard library"),
+    ("package_name", "lambda", "Python keyword"),
+    ("package_name", "fastapi", "shadow a package"),
+    ("description", "", "The description is empty"),
+    ("description", 'say "hi"', "no double quotes"),
+    ("description", "x" * 201, "under 200 characters"),
+    ("author_name", "", "The author name is empty"),
+    ("author_email", "not-an-email", "not a valid email address"),
+    ("python_version", "3.11", "'3.11' is not in ['3.12', '3.13', '3.14']"),
+    ("framework", "rails", "'rails' is not in ['fastapi']"),
+    ("framework", "django", "Django is not available in this release"),
+    ("framework", "flask", "Flask is not available in this release"),
+    ("database", "postgresql", "choose SQLite"),
+    ("database", "mysql", "choose SQLite"),
+    ("database", "mongodb", "MongoDB is not available"),
+    ("auth", "oidc", "choose JWT"),
+    ("auth", "session", "choose JWT"),
+    ("auth", "apikey", "choose JWT"),
+    ("auth", "none", "choose JWT"),
+    ("ci", "gitlab", "choose GitHub Actions or none"),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "value", "message"),
+    INVALID_ANSWERS,
+    ids=[f"{question}={value[:12]!r}" for question, value, _ in INVALID_ANSWERS],
+)
+def test_invalid_data_is_refused_with_a_clear_message(
+    tmp_path: Path, question: str, value: str, message: str
+) -> None:
+    destination = tmp_path / "project"
+    result = copier_cli(
+        "copy", "--trust", "--defaults", "--vcs-ref=HEAD", f"--data={question}={value}",
+        str(TEMPLATE), str(destination),
+    )
+    assert result.returncode == 1
+    assert message in result.stderr
+    # One line, not a traceback, and nothing half-rendered left behind.
+    assert "Traceback" not in result.stderr
+    assert not destination.exists()
+
+
+def test_invalid_data_file_is_refused(tmp_path: Path) -> None:
+    answers = tmp_path / "answers.yml"
+    answers.write_text(yaml.safe_dump({"author_email": "nobody", "framework": "fastapi"}))
+    destination = tmp_path / "project"
+    result = copier_cli(
+        "copy", "--trust", "--defaults", "--vcs-ref=HEAD", f"--data-file={answers}",
+        str(TEMPLATE), str(destination),
+    )
+    assert result.returncode == 1
+    assert "'nobody' is not a valid email address; use the form name@example.com" in result.stderr
+    assert not destination.exists()
+
+
+def test_valid_data_file_renders(tmp_path: Path) -> None:
+    answers = tmp_path / "answers.yml"
+    answers.write_text(yaml.safe_dump({"project_name": "Billing", "ci": "none"}))
+    result = copier_cli(
+        "copy", "--trust", "--defaults", "--vcs-ref=HEAD", f"--data-file={answers}",
+        str(TEMPLATE), str(tmp_path / "project"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "project/src/billing/app.py").is_file()
+    assert not (tmp_path / "project/.github").exists()
+    assert "Next steps" in result.stderr
+
+
+class Terminal:
+    """Drive copier's prompts in a pseudo-terminal, as a person at a keyboard would."""
+
+    def __init__(self, destination: Path) -> None:
+        self.child = pexpect.spawn(
+            str(BIN / "copier"),
+            ["copy", "--trust", "--vcs-ref=HEAD", str(TEMPLATE), str(destination)],
+            encoding="utf-8",
+            timeout=30,
+            dimensions=(50, 220),
+            env={"TERM": "xterm", "PATH": "/usr/bin:/bin", "HOME": str(destination.parent)},
+        )
+
+    def wait_for(self, text: str) -> None:
+        self.child.expect_exact(text)
+
+    def type(self, text: str) -> None:
+        """Replace the pre-filled default with ``text`` (not submitted)."""
+        time.sleep(0.3)  # let prompt_toolkit draw the prompt before keys arrive
+        self.child.send("\x15")  # Ctrl-U: clear the line
+        time.sleep(0.1)
+        self.child.send(text)
+
+    def submit(self, text: str | None = None) -> None:
+        if text is not None:
+            self.type(text)
+        time.sleep(0.3)
+        self.child.send("\r")
+
+
+def test_prompts_refuse_bad_answers_in_a_real_terminal(tmp_path: Path) -> None:
+    destination = tmp_path / "project"
+    terminal = Terminal(destination)
+    terminal.wait_for("Project name")
+    terminal.type("9 lives")
+    terminal.wait_for("start with a letter")
+    terminal.submit("Payments API")
+    terminal.wait_for("Python package name")
+    terminal.wait_for("payments_api")  # the default is derived from the project name
+    terminal.type("json")
+    terminal.wait_for("shadow the standard library")
+    terminal.submit("payments_api")
+    terminal.wait_for("One-line description")
+    terminal.submit()
+    terminal.wait_for("Author or owning team")
+    terminal.submit()
+    terminal.wait_for("Contact email")
+    terminal.type("ada@")
+    terminal.wait_for("not a valid email address")
+    terminal.submit("ada@example.com")
+    terminal.wait_for("Python version")
+    terminal.submit()
+    terminal.wait_for("Web framework")
+    # Refused choices are shown, greyed out, with the reason.
+    terminal.wait_for("Django is not available in this release")
+    terminal.submit()
+    terminal.wait_for("Database")
+    terminal.wait_for("MongoDB is not available")
+    terminal.submit()
+    terminal.wait_for("How clients authenticate")
+    terminal.submit()
+    terminal.wait_for("CI provider")
+    terminal.submit()
+    terminal.wait_for("Next steps")
+    terminal.child.expect(pexpect.EOF, timeout=120)
+    terminal.child.close()
+    assert terminal.child.exitstatus == 0
+
+    answers = yaml.safe_load((destination / ".copier-answers.yml").read_text())
+    assert answers["project_name"] == "Payments API"
+    assert answers["author_email"] == "ada@example.com"
+    assert (destination / "src/payments_api/app.py").is_file()

@@ -1,0 +1,140 @@
+"""Fast checks of every combination copier.yml accepts: the file set, no template leftovers,
+and the static checks that need no installed dependencies (ruff format and lint, YAML/TOML)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .conftest import BIN, accepted_combinations, combination_id, render
+
+COMBINATIONS = list(accepted_combinations())
+
+# The "same shape" contract: every service has these files, whatever the answers.
+COMMON_FILES = {
+    ".copier-answers.yml",
+    ".dockerignore",
+    ".env.example",
+    ".gitignore",
+    ".python-version",
+    "Dockerfile",
+    "README.md",
+    "pyproject.toml",
+    "src/{pkg}/__init__.py",
+    "src/{pkg}/__main__.py",
+    "src/{pkg}/app.py",
+    "src/{pkg}/config.py",
+    "src/{pkg}/db.py",
+    "src/{pkg}/errors.py",
+    "src/{pkg}/health.py",
+    "src/{pkg}/log.py",
+    "src/{pkg}/items/models.py",
+    "src/{pkg}/items/routes.py",
+    "src/{pkg}/items/schemas.py",
+    "src/{pkg}/items/service.py",
+    "src/{pkg}/users/models.py",
+    "src/{pkg}/users/routes.py",
+    "src/{pkg}/users/schemas.py",
+    "src/{pkg}/users/service.py",
+    "tests/conftest.py",
+}
+ALEMBIC_FILES = {"alembic.ini", "migrations/env.py", "migrations/versions/0001_initial.py"}
+# A Jinja expression or statement, or a template file name; not Python's nested dict braces.
+JINJA_LEFTOVER = re.compile(r"\{\{\s*[A-Za-z_][\w.]*\s*(\|[^}]*)?\}\}|\{%-?\s*[a-z]+|\{#|\.jinja\b")
+GITHUB_EXPRESSION = re.compile(r"\$\{\{[^}]*\}\}")
+
+
+@pytest.fixture(scope="module", params=COMBINATIONS, ids=[combination_id(c) for c in COMBINATIONS])
+def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return render(tmp_path_factory.mktemp("render") / "project", **request.param)
+
+
+def files_of(project: Path) -> set[str]:
+    return {path.relative_to(project).as_posix() for path in project.rglob("*") if path.is_file()}
+
+
+def test_file_set(project: Path) -> None:
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    package = answers["package_name"]
+    files = files_of(project)
+    expected = {name.format(pkg=package) for name in COMMON_FILES}
+    if answers["framework"] in {"fastapi", "flask"}:
+        expected |= ALEMBIC_FILES
+    assert expected <= files, sorted(expected - files)
+    assert (".github/workflows/ci.yml" in files) == (answers["ci"] == "github")
+    assert (".gitlab-ci.yml" in files) == (answers["ci"] == "gitlab")
+    assert not any(name.endswith((".jinja", ".pyc")) or "__pycache__" in name for name in files)
+
+
+def test_no_template_syntax_left(project: Path) -> None:
+    for path in project.rglob("*"):
+        if not path.is_file() or path.suffix == ".mako":
+            continue
+        text = GITHUB_EXPRESSION.sub("", path.read_text())
+        assert not JINJA_LEFTOVER.search(text), path
+
+
+def test_ruff_format_and_lint_clean(project: Path) -> None:
+    for command in (["format", "--check", "."], ["check", "."]):
+        result = subprocess.run(
+            [str(BIN / "ruff"), *command], cwd=project, capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_configuration_files_parse(project: Path) -> None:
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    assert pyproject["project"]["requires-python"] == f">={answers['python_version']}"
+    assert pyproject["tool"]["mypy"]["strict"] is True
+    assert pyproject["tool"]["ruff"]["target-version"] == "py" + answers["python_version"].replace(".", "")
+    assert "--cov-fail-under=90" in pyproject["tool"]["pytest"]["ini_options"]["addopts"]
+    assert (project / ".python-version").read_text().strip() == answers["python_version"]
+    if answers["ci"] == "github":
+        workflow = yaml.safe_load((project / ".github/workflows/ci.yml").read_text())
+        assert set(workflow["jobs"]) == {"lint", "typecheck", "test"}
+        assert workflow["permissions"] == {}
+        for job in workflow["jobs"].values():
+            assert job["timeout-minutes"] <= 15
+            for step in job["steps"]:
+                if "uses" in step:  # third-party actions pinned to a commit
+                    assert re.fullmatch(r"[\w-]+/[\w-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
+
+
+def test_env_example_lists_every_setting(project: Path) -> None:
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    config = (project / "src" / answers["package_name"] / "config.py").read_text()
+    fields = set(re.findall(r"^    (\w+): [\w\[\]\"', |.]+ = ", config, re.MULTILINE))
+    listed = set(re.findall(r"^(\w+)=", (project / ".env.example").read_text(), re.MULTILINE))
+    readme = (project / "README.md").read_text()
+    assert {field.upper() for field in fields} == listed
+    for name in listed:
+        assert f"`{name}`" in readme, name
+
+
+def test_answers_file_records_the_answers(project: Path) -> None:
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["_src_path"]
+    assert {"project_name", "package_name", "framework", "database", "auth", "ci"} <= set(answers)
+
+
+def test_dockerfile_runs_as_non_root_with_a_healthcheck(project: Path) -> None:
+    lines = (project / "Dockerfile").read_text().splitlines()
+    final_stage = lines[max(i for i, line in enumerate(lines) if line.startswith("FROM ")) :]
+    assert any(re.fullmatch(r"USER \d+", line) and line != "USER 0" for line in final_stage)
+    assert any(line.startswith("HEALTHCHECK") for line in final_stage)
+    assert any(line.startswith('CMD ["') for line in final_stage)
+
+
+def test_project_name_and_slug_propagate(tmp_path: Path) -> None:
+    project = render(tmp_path / "p", project_name="Payments API", author_email="pay@example.com")
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    assert pyproject["project"]["name"] == "payments-api"
+    assert pyproject["project"]["authors"] == [{"name": "Platform Team", "email": "pay@example.com"}]
+    assert (project / "src/payments_api/app.py").is_file()
+    assert "payments-api" in (project / ".env.example").read_text()

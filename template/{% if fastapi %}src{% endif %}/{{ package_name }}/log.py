@@ -9,6 +9,7 @@ import sys
 
 import structlog
 from asgi_correlation_id import correlation_id
+from structlog.tracebacks import ExceptionDictTransformer
 from structlog.types import EventDict, Processor, WrappedLogger
 
 from .config import Settings
@@ -41,9 +42,13 @@ def configure_logging(settings: Settings) -> None:
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
-    # Tracebacks become structured fields in JSON; the console renderer prints them itself.
+    # Tracebacks become structured fields in JSON, without local variables: they would copy
+    # request bodies and secrets into the logs. The console renderer prints its own.
     render: list[Processor] = (
-        [structlog.processors.dict_tracebacks, structlog.processors.JSONRenderer()]
+        [
+            structlog.processors.ExceptionRenderer(ExceptionDictTransformer(show_locals=False)),
+            structlog.processors.JSONRenderer(),
+        ]
         if settings.json_logs
         else [structlog.dev.ConsoleRenderer()]
     )

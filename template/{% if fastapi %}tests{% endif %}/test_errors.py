@@ -29,6 +29,15 @@ def test_validation_error_lists_fields_without_echoing_input(client: TestClient)
     assert all(set(error) == {"loc", "message", "type"} for error in body["errors"])
 
 
+def test_validator_messages_do_not_quote_the_input(client: TestClient) -> None:
+    address = "canary<>@exa mple.com"
+    response = client.post("/api/v1/users", json={"email": address, "password": "x" * 12})
+    body = assert_problem(response, 422)
+    assert "canary" not in response.text
+    assert "exa mple" not in response.text
+    assert body["errors"][0]["message"] == "value is not a valid email address"
+
+
 def test_malformed_json_is_422(client: TestClient) -> None:
     response = client.post(
         "/api/v1/users", content=b"{not json", headers={"content-type": "application/json"}

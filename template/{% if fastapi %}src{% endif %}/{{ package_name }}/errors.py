@@ -62,6 +62,12 @@ def problem(
     return JSONResponse(body, status_code=status.value, headers=headers, media_type=PROBLEM_JSON)
 
 
+def _public_message(error: Mapping[str, Any]) -> str:
+    message = str(error["msg"])
+    # Custom validators (email-validator among them) may quote the input after a colon.
+    return message.split(":", 1)[0] if error["type"] == "value_error" else message
+
+
 async def problem_handler(_: Request, exc: Exception) -> JSONResponse:
     """Map every exception to problem+json; registered for each class it knows."""
     match exc:
@@ -70,7 +76,11 @@ async def problem_handler(_: Request, exc: Exception) -> JSONResponse:
         case RequestValidationError():
             # Location, message and type only: submitted values are never echoed back.
             errors = [
-                {"loc": list(error["loc"]), "message": error["msg"], "type": error["type"]}
+                {
+                    "loc": list(error["loc"]),
+                    "message": _public_message(error),
+                    "type": error["type"],
+                }
                 for error in exc.errors()
             ]
             return problem(

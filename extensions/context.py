@@ -69,4 +69,5 @@ class Checks(Extension):
         environment.globals["package_name_error"] = naming.package_name_error
         environment.globals["author_name_error"] = naming.author_name_error
         environment.globals["email_error"] = naming.email_error
+        environment.globals["branch_name_error"] = naming.branch_name_error
         environment.globals["refusal"] = _module("refusals").refusal

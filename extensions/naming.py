@@ -102,3 +102,16 @@ def author_name_error(name: str) -> str:
     if any(ch in name for ch in '"\\\n') or len(name) > 100:
         return "The author name must be at most 100 characters, with no quotes, backslashes or newlines."
     return ""
+
+
+_BRANCH = re.compile(r"^(?!/)(?!.*//)(?!.*\.\.)(?!.*@\{)[A-Za-z0-9._/-]+(?<![/.])$")
+
+
+def branch_name_error(name: str) -> str:
+    """Return why ``name`` is not a usable git branch name, or ''."""
+    if not _BRANCH.match(name) or name.endswith(".lock") or name.startswith("-"):
+        return (
+            f"'{name}' is not a valid branch name: use letters, digits, '.', '_', '-' and '/', "
+            "e.g. 'main' or 'trunk'."
+        )
+    return ""

@@ -12,6 +12,7 @@ from extensions.catalog import AXES, PYTHON_VERSIONS
 from extensions.derive import derive
 from extensions.naming import (
     author_name_error,
+    branch_name_error,
     email_error,
     package_name_error,
     project_name_error,
@@ -173,3 +174,15 @@ def test_every_question_has_help_and_a_default() -> None:
     for name, question in questions.items():
         assert question.get("help"), name
         assert "default" in question, name
+
+
+@pytest.mark.parametrize("name", ["main", "trunk", "release/2026", "dev_1.x"])
+def test_good_branch_names_pass(name: str) -> None:
+    assert branch_name_error(name) == ""
+
+
+@pytest.mark.parametrize(
+    "name", ["", "a..b", "/main", "main/", "a b", "x.lock", "-x", "a//b", "a@{b"]
+)
+def test_bad_branch_names_are_refused(name: str) -> None:
+    assert "not a valid branch name" in branch_name_error(name)

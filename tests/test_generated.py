@@ -35,8 +35,13 @@ def uv_env() -> dict[str, str]:
 
 def run(project: Path, *command: str, env: dict[str, str] | None = None) -> str:
     result = subprocess.run(
-        [str(BIN / "uv"), *command], cwd=project, env=env or uv_env(), capture_output=True,
-        text=True, timeout=600, check=False,
+        [str(BIN / "uv"), *command],
+        cwd=project,
+        env=env or uv_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert result.returncode == 0, f"{command}\n{result.stdout}\n{result.stderr}"
     return result.stdout
@@ -95,7 +100,11 @@ def server(installed: Path, tmp_path: Path) -> Iterator[tuple[str, subprocess.Po
     package = next(path.name for path in (installed / "src").iterdir())
     process = subprocess.Popen(
         [str(installed / ".venv/bin/python"), "-m", package],
-        cwd=installed, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=installed,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     base = f"http://127.0.0.1:{env['PORT']}"
     deadline = time.monotonic() + 30

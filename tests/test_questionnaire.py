@@ -37,6 +37,8 @@ INVALID_ANSWERS = [
     ("auth", "apikey", "choose JWT"),
     ("auth", "none", "choose JWT"),
     ("ci", "gitlab", "choose GitHub Actions or none"),
+    ("default_branch", "feature..x", "not a valid branch name"),
+    ("default_branch", "-main", "not a valid branch name"),
 ]
 
 
@@ -50,8 +52,13 @@ def test_invalid_data_is_refused_with_a_clear_message(
 ) -> None:
     destination = tmp_path / "project"
     result = copier_cli(
-        "copy", "--trust", "--defaults", "--vcs-ref=HEAD", f"--data={question}={value}",
-        str(TEMPLATE), str(destination),
+        "copy",
+        "--trust",
+        "--defaults",
+        "--vcs-ref=HEAD",
+        f"--data={question}={value}",
+        str(TEMPLATE),
+        str(destination),
     )
     assert result.returncode == 1
     assert message in result.stderr
@@ -65,8 +72,13 @@ def test_invalid_data_file_is_refused(tmp_path: Path) -> None:
     answers.write_text(yaml.safe_dump({"author_email": "nobody", "framework": "fastapi"}))
     destination = tmp_path / "project"
     result = copier_cli(
-        "copy", "--trust", "--defaults", "--vcs-ref=HEAD", f"--data-file={answers}",
-        str(TEMPLATE), str(destination),
+        "copy",
+        "--trust",
+        "--defaults",
+        "--vcs-ref=HEAD",
+        f"--data-file={answers}",
+        str(TEMPLATE),
+        str(destination),
     )
     assert result.returncode == 1
     assert "'nobody' is not a valid email address; use the form name@example.com" in result.stderr
@@ -77,8 +89,13 @@ def test_valid_data_file_renders(tmp_path: Path) -> None:
     answers = tmp_path / "answers.yml"
     answers.write_text(yaml.safe_dump({"project_name": "Billing", "ci": "none"}))
     result = copier_cli(
-        "copy", "--trust", "--defaults", "--vcs-ref=HEAD", f"--data-file={answers}",
-        str(TEMPLATE), str(tmp_path / "project"),
+        "copy",
+        "--trust",
+        "--defaults",
+        "--vcs-ref=HEAD",
+        f"--data-file={answers}",
+        str(TEMPLATE),
+        str(tmp_path / "project"),
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "project/src/billing/app.py").is_file()
@@ -149,6 +166,8 @@ def test_prompts_refuse_bad_answers_in_a_real_terminal(tmp_path: Path) -> None:
     terminal.submit()
     terminal.wait_for("CI provider")
     terminal.submit()
+    terminal.wait_for("Default branch")  # asked only because a CI provider was chosen
+    terminal.submit("trunk")
     terminal.wait_for("Next steps")
     terminal.child.expect(pexpect.EOF, timeout=120)
     terminal.child.close()
@@ -158,3 +177,33 @@ def test_prompts_refuse_bad_answers_in_a_real_terminal(tmp_path: Path) -> None:
     assert answers["project_name"] == "Payments API"
     assert answers["author_email"] == "ada@example.com"
     assert (destination / "src/payments_api/app.py").is_file()
+    assert "branches: [trunk]" in (destination / ".github/workflows/ci.yml").read_text()
+
+
+def test_questions_that_do_not_apply_are_not_asked(tmp_path: Path) -> None:
+    """With no CI provider there is no pipeline, so no default branch question."""
+    destination = tmp_path / "project"
+    terminal = Terminal(destination)
+    for question in (
+        "Project name",
+        "Python package name",
+        "One-line description",
+        "Author or owning team",
+        "Contact email",
+        "Python version",
+        "Web framework",
+        "Database",
+        "How clients authenticate",
+    ):
+        terminal.wait_for(question)
+        terminal.submit()
+    terminal.wait_for("CI provider")
+    time.sleep(0.3)
+    terminal.child.send("\x1b[B")  # arrow down, past the refused GitLab CI, to "None"
+    terminal.submit()
+    index = terminal.child.expect_exact(["Default branch", "Next steps"])
+    assert index == 1, "the default branch question was asked although there is no CI"
+    terminal.child.expect(pexpect.EOF, timeout=120)
+    answers = yaml.safe_load((destination / ".copier-answers.yml").read_text())
+    assert answers["ci"] == "none"
+    assert "default_branch" not in answers

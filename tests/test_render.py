@@ -92,7 +92,9 @@ def test_configuration_files_parse(project: Path) -> None:
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
     assert pyproject["project"]["requires-python"] == f">={answers['python_version']}"
     assert pyproject["tool"]["mypy"]["strict"] is True
-    assert pyproject["tool"]["ruff"]["target-version"] == "py" + answers["python_version"].replace(".", "")
+    assert pyproject["tool"]["ruff"]["target-version"] == "py" + answers["python_version"].replace(
+        ".", ""
+    )
     assert "--cov-fail-under=90" in pyproject["tool"]["pytest"]["ini_options"]["addopts"]
     assert (project / ".python-version").read_text().strip() == answers["python_version"]
     if answers["ci"] == "github":
@@ -135,6 +137,8 @@ def test_project_name_and_slug_propagate(tmp_path: Path) -> None:
     project = render(tmp_path / "p", project_name="Payments API", author_email="pay@example.com")
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
     assert pyproject["project"]["name"] == "payments-api"
-    assert pyproject["project"]["authors"] == [{"name": "Platform Team", "email": "pay@example.com"}]
+    assert pyproject["project"]["authors"] == [
+        {"name": "Platform Team", "email": "pay@example.com"}
+    ]
     assert (project / "src/payments_api/app.py").is_file()
     assert "payments-api" in (project / ".env.example").read_text()

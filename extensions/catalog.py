@@ -14,12 +14,36 @@ LATER = "is not available in this release of the template yet"
 
 
 @dataclass(frozen=True)
+class Migrations:
+    """The migration tool's commands, as a developer types them (prefixed with `uv run`)."""
+
+    apply: str
+    check: str  # fails when the models changed without a migration
+    create: str  # writes a new migration from the model changes
+
+
+ALEMBIC = Migrations(
+    apply="alembic upgrade head",
+    check="alembic check",
+    create='alembic revision --autogenerate -m "describe the change"',
+)
+DJANGO_MIGRATIONS = Migrations(
+    apply="python manage.py migrate",
+    check="python manage.py makemigrations --check --dry-run",
+    create="python manage.py makemigrations",
+)
+
+
+@dataclass(frozen=True)
 class Framework:
     key: str
     label: str
     dependencies: tuple[str, ...]
+    dev_dependencies: tuple[str, ...]
     is_async: bool
     orm: str  # "sqlalchemy" or "django"
+    migrations: Migrations
+    mypy_plugins: tuple[str, ...]
     refusal: str | None = None
 
 
@@ -61,23 +85,32 @@ FRAMEWORKS: dict[str, Framework] = {
             "sqlalchemy[asyncio]>=2.1",
             "alembic>=1.20",
         ),
+        dev_dependencies=("httpx2>=2.16",),
         is_async=True,
         orm="sqlalchemy",
+        migrations=ALEMBIC,
+        mypy_plugins=("pydantic.mypy",),
     ),
     "django": Framework(
         key="django",
         label="Django",
         dependencies=(),
+        dev_dependencies=(),
         is_async=False,
         orm="django",
+        migrations=DJANGO_MIGRATIONS,
+        mypy_plugins=("pydantic.mypy",),
         refusal=f"Django {LATER}; choose FastAPI (Django arrives with full parity in a later release).",
     ),
     "flask": Framework(
         key="flask",
         label="Flask",
         dependencies=(),
+        dev_dependencies=(),
         is_async=False,
         orm="sqlalchemy",
+        migrations=ALEMBIC,
+        mypy_plugins=("pydantic.mypy",),
         refusal=f"Flask {LATER}; choose FastAPI (Flask arrives with full parity in a later release).",
     ),
 }
@@ -178,12 +211,6 @@ COMMON_DEPENDENCIES: tuple[str, ...] = (
     "pydantic-settings>=2.16",
     "structlog>=26.1",
 )
-# Extra dev tools per framework (test clients and type stubs).
-FRAMEWORK_DEV_DEPENDENCIES: dict[str, tuple[str, ...]] = {
-    "fastapi": ("httpx2>=2.16",),
-    "django": (),
-    "flask": (),
-}
 
 AXES: dict[str, dict[str, Framework] | dict[str, Database] | dict[str, Auth] | dict[str, CI]] = {
     "framework": FRAMEWORKS,

@@ -16,7 +16,6 @@ from .catalog import (
     COMMON_DEPENDENCIES,
     DATABASES,
     DEV_DEPENDENCIES,
-    FRAMEWORK_DEV_DEPENDENCIES,
     FRAMEWORKS,
 )
 from .naming import slugify
@@ -46,7 +45,7 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
     dependencies = _sorted_unique(
         COMMON_DEPENDENCIES + framework.dependencies + driver + auth.dependencies
     )
-    dev_dependencies = _sorted_unique(DEV_DEPENDENCIES + FRAMEWORK_DEV_DEPENDENCIES[framework.key])
+    dev_dependencies = _sorted_unique(DEV_DEPENDENCIES + framework.dev_dependencies)
 
     flags = {f"{axis}_{key}": False for axis, keys in _FLAG_AXES.items() for key in keys}
     flags.update(
@@ -69,9 +68,16 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
         "dependencies": dependencies,
         "dev_dependencies": dev_dependencies,
         "database_url": _default_database_url(database.url_scheme),
+        "framework_label": framework.label,
+        "mypy_plugins": list(framework.mypy_plugins),
+        # Every framework serves with `python -m <package>`: one command to learn.
         "serve_command": f"uv run python -m {package}",
         "dev_command": f"uv run python -m {package} --reload",
-        "migrate_command": "uv run alembic upgrade head",
+        "migrate_command": f"uv run {framework.migrations.apply}",
+        "migration_check_command": f"uv run {framework.migrations.check}",
+        "migration_create_command": f"uv run {framework.migrations.create}",
+        # Inside the image there is no uv: the virtualenv is on PATH.
+        "image_migrate_command": framework.migrations.apply,
         "test_command": "uv run pytest",
         "lint_commands": ["uv run ruff format --check .", "uv run ruff check ."],
         "typecheck_command": "uv run mypy",

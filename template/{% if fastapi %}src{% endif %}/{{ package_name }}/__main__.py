@@ -1,11 +1,18 @@
 """Run the HTTP server: `python -m <package>` (production) or with `--reload` (development)."""
 
 import argparse
+import signal
+import sys
+from types import FrameType
 
 import uvicorn
 
 from .config import Settings
 from .log import configure_logging
+
+
+def _exit_cleanly(_: int, __: FrameType | None) -> None:
+    sys.exit(0)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -18,6 +25,9 @@ def main(argv: list[str] | None = None) -> None:
     # Validate settings before any worker starts: bad configuration fails once, clearly.
     settings = Settings()
     configure_logging(settings)
+    # uvicorn drains in-flight requests on SIGTERM, then re-raises the signal into the
+    # previous handler: make that handler a clean exit, so a graceful stop exits 0.
+    signal.signal(signal.SIGTERM, _exit_cleanly)
     uvicorn.run(
         f"{__package__}.app:create_app",
         factory=True,

@@ -1,0 +1,135 @@
+"""Installing rendered projects and running their servers, for the slow tests."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+
+from extensions.derive import derive
+
+from .conftest import BIN, python_for
+
+PRODUCTION_SECRET = "a-very-random-production-value-" + "9" * 20
+
+
+def uv_env(**extra: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("VIRTUAL_ENV", "UV_PROJECT", "PYTHONPATH"))
+    }
+    env["UV_PYTHON_DOWNLOADS"] = "never"
+    env.update(extra)
+    return env
+
+
+def uv(project: Path, *command: str, env: dict[str, str] | None = None) -> str:
+    """Run a uv command in the project; fail the test with its output when it fails."""
+    result = subprocess.run(
+        [str(BIN / "uv"), *command],
+        cwd=project,
+        env=env or uv_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, f"uv {shlex.join(command)}\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+def derived(project: Path) -> dict[str, object]:
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    return derive(answers)
+
+
+def run_documented(project: Path, command_key: str, env: dict[str, str] | None = None) -> str:
+    """Run one of the commands the project's README documents (e.g. 'migrate_command')."""
+    command = shlex.split(str(derived(project)[command_key]))
+    assert command[:2] == ["uv", "run"], command
+    return uv(project, "run", "--locked", *command[2:], env=env)
+
+
+def install(project: Path, python: str) -> None:
+    interpreter = python_for(python)
+    if interpreter is None:
+        pytest.skip(f"no Python {python} on this machine")
+    uv(project, "sync", "--python", interpreter)
+    assert (project / "uv.lock").is_file()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class Server:
+    base_url: str
+    process: subprocess.Popen[str]
+    output: list[str] = field(default_factory=list)
+
+    def stop(self, timeout: float = 30) -> tuple[int, float]:
+        """SIGTERM, as an orchestrator would; return the exit code and seconds taken."""
+        started = time.monotonic()
+        self.process.send_signal(signal.SIGTERM)
+        out, _ = self.process.communicate(timeout=timeout)
+        self.output.append(out)
+        return self.process.returncode, time.monotonic() - started
+
+    @property
+    def log(self) -> str:
+        return "".join(self.output)
+
+
+@contextmanager
+def production_server(project: Path, data_dir: Path, workers: int = 1) -> Iterator[Server]:
+    """The README's production command, with production settings and JSON logs."""
+    env = uv_env(
+        ENVIRONMENT="production",
+        SECRET_KEY=PRODUCTION_SECRET,
+        DATABASE_URL=f"sqlite:///{data_dir / 'app.db'}",
+        PORT=str(free_port()),
+        WORKERS=str(workers),
+    )
+    run_documented(project, "migrate_command", env=env)
+    package = str(derived(project)["serve_command"]).split()[-1]
+    process = subprocess.Popen(
+        [str(project / ".venv/bin/python"), "-m", package],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    server = Server(f"http://127.0.0.1:{env['PORT']}", process)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if httpx.get(f"{server.base_url}/health/ready", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail(f"server did not become ready:\n{process.communicate()[0]}")
+    try:
+        yield server
+    finally:
+        if process.poll() is None:
+            process.kill()
+            server.output.append(process.communicate()[0])

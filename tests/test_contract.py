@@ -1,0 +1,288 @@
+"""The HTTP contract every framework's service keeps: same paths, methods, status codes,
+bodies, error shape, request ids and logs. One set of requests, run against each
+framework's rendered service through its production server command.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from extensions.refusals import supported
+
+from .conftest import render
+from .projects import Server, install, production_server
+
+pytestmark = pytest.mark.slow
+
+PASSWORD = "correct horse battery staple"
+PROBLEM_FIELDS = {"type", "title", "status"}
+
+
+@pytest.fixture(scope="module", params=supported("framework"))
+def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp(f"contract-{request.param}")
+    rendered = render(root / "project", framework=request.param, python_version="3.13")
+    install(rendered, "3.13")
+    return rendered
+
+
+@pytest.fixture(scope="module")
+def server(project: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with production_server(project, tmp_path_factory.mktemp("data")) as running:
+        yield running
+
+
+@pytest.fixture
+def client(server: Server) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.base_url, timeout=10) as http:
+        yield http
+
+
+def problem(response: httpx.Response, status: int) -> dict[str, Any]:
+    """Assert an RFC 9457 problem+json response that carries the request id."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body: dict[str, Any] = response.json()
+    assert set(body) >= PROBLEM_FIELDS
+    assert body["status"] == status
+    assert body["type"] == "about:blank"
+    assert body["request_id"] == response.headers["x-request-id"]
+    assert "Traceback" not in response.text
+    return body
+
+
+def account(client: httpx.Client) -> dict[str, str]:
+    """Register and log in a new user; return its email and token pair."""
+    email = f"user-{uuid.uuid4().hex[:12]}@example.com"
+    registered = client.post("/api/v1/users", json={"email": email, "password": PASSWORD})
+    assert registered.status_code == 201, registered.text
+    tokens = client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+    assert tokens.status_code == 200, tokens.text
+    return {"email": email, **tokens.json()}
+
+
+def auth(tokens: dict[str, str]) -> dict[str, str]:
+    return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+
+# ── health and documents ─────────────────────────────────────────────────────
+
+
+def test_health(client: httpx.Client) -> None:
+    for path in ("/health/live", "/health/ready"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "application/json"
+        assert response.json() == {"status": "ok"}
+
+
+def test_openapi_and_docs(client: httpx.Client) -> None:
+    document = client.get("/openapi.json").json()
+    assert document["openapi"].startswith("3.")
+    assert {
+        "/api/v1/users",
+        "/api/v1/users/me",
+        "/api/v1/auth/login",
+        "/api/v1/auth/refresh",
+        "/api/v1/items",
+        "/api/v1/items/{item_id}",
+    } <= set(document["paths"])
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    assert "text/html" in docs.headers["content-type"]
+
+
+def test_no_server_header(client: httpx.Client) -> None:
+    assert "server" not in client.get("/health/live").headers
+
+
+# ── users and auth ───────────────────────────────────────────────────────────
+
+
+def test_register(client: httpx.Client) -> None:
+    email = f"new-{uuid.uuid4().hex[:8]}@example.com"
+    response = client.post("/api/v1/users", json={"email": email, "password": PASSWORD})
+    assert response.status_code == 201
+    body = response.json()
+    assert set(body) == {"id", "email", "is_active", "created_at"}
+    assert uuid.UUID(body["id"])
+    assert (body["email"], body["is_active"]) == (email, True)
+    duplicate = client.post("/api/v1/users", json={"email": email.upper(), "password": PASSWORD})
+    problem(duplicate, 409)
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"email": "canary-not-an-email", "password": PASSWORD}, "email"),
+        ({"email": "a@example.com", "password": "canary"}, "password"),
+        ({"email": "a@example.com", "password": "x" * 129}, "password"),
+        ({"email": "a@example.com"}, "password"),
+        ({"email": "a@example.com", "password": PASSWORD, "is_admin": True}, "is_admin"),
+    ],
+)
+def test_registration_validation(client: httpx.Client, payload: dict[str, Any], field: str) -> None:
+    response = client.post("/api/v1/users", json=payload)
+    body = problem(response, 422)
+    assert [error["loc"][-1] for error in body["errors"]] == [field]
+    assert all(set(error) == {"loc", "message", "type"} for error in body["errors"])
+    assert "canary" not in response.text
+
+
+def test_malformed_json_is_422(client: httpx.Client) -> None:
+    response = client.post(
+        "/api/v1/users", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    problem(response, 422)
+
+
+def test_login_refresh_and_me(client: httpx.Client) -> None:
+    tokens = account(client)
+    assert tokens["token_type"] == "bearer"
+    assert tokens["expires_in"] == 900
+    me = client.get("/api/v1/users/me", headers=auth(tokens))
+    assert me.status_code == 200
+    assert me.json()["email"] == tokens["email"]
+
+    refreshed = client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert refreshed.status_code == 200
+    assert set(refreshed.json()) == {"access_token", "refresh_token", "token_type", "expires_in"}
+    assert client.get("/api/v1/users/me", headers=auth(refreshed.json())).status_code == 200
+
+
+def test_tokens_are_not_interchangeable(client: httpx.Client) -> None:
+    tokens = account(client)
+    as_refresh = client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["access_token"]})
+    problem(as_refresh, 401)
+    as_access = client.get(
+        "/api/v1/users/me", headers={"Authorization": f"Bearer {tokens['refresh_token']}"}
+    )
+    problem(as_access, 401)
+
+
+def test_bad_credentials_look_the_same(client: httpx.Client) -> None:
+    tokens = account(client)
+    wrong = client.post("/api/v1/auth/login", json={"email": tokens["email"], "password": "x" * 12})
+    unknown = client.post(
+        "/api/v1/auth/login", json={"email": "no@example.com", "password": PASSWORD}
+    )
+    assert problem(wrong, 401)["detail"] == problem(unknown, 401)["detail"]
+
+
+def test_missing_or_bad_token_is_401_with_challenge(client: httpx.Client) -> None:
+    for headers in ({}, {"Authorization": "Bearer not-a-token"}, {"Authorization": "Basic eA=="}):
+        response = client.get("/api/v1/users/me", headers=headers)
+        problem(response, 401)
+        assert response.headers["www-authenticate"] == "Bearer"
+
+
+# ── items ────────────────────────────────────────────────────────────────────
+
+
+def test_items_crud(client: httpx.Client) -> None:
+    headers = auth(account(client))
+    created = client.post(
+        "/api/v1/items", json={"title": " Buy milk ", "description": "2 l"}, headers=headers
+    )
+    assert created.status_code == 201
+    item = created.json()
+    assert set(item) == {"id", "title", "description", "created_at", "updated_at"}
+    assert (item["title"], item["description"]) == ("Buy milk", "2 l")
+    url = f"/api/v1/items/{item['id']}"
+
+    assert client.get(url, headers=headers).json() == item
+    patched = client.patch(url, json={"description": None}, headers=headers)
+    assert patched.status_code == 200
+    assert (patched.json()["title"], patched.json()["description"]) == ("Buy milk", None)
+
+    deleted = client.delete(url, headers=headers)
+    assert deleted.status_code == 204
+    assert deleted.content == b""
+    problem(client.get(url, headers=headers), 404)
+
+
+def test_items_pagination(client: httpx.Client) -> None:
+    headers = auth(account(client))
+    for number in range(3):
+        client.post("/api/v1/items", json={"title": f"item {number}"}, headers=headers)
+    page = client.get("/api/v1/items", params={"limit": 2, "offset": 1}, headers=headers).json()
+    assert set(page) == {"items", "total", "limit", "offset"}
+    assert (page["total"], page["limit"], page["offset"], len(page["items"])) == (3, 2, 1, 2)
+    default = client.get("/api/v1/items", headers=headers).json()
+    assert (default["limit"], default["offset"]) == (20, 0)
+    for params in ({"limit": 0}, {"limit": 101}, {"offset": -1}, {"limit": "x"}):
+        problem(client.get("/api/v1/items", params=params, headers=headers), 422)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{}, {"title": ""}, {"title": "   "}, {"title": "x" * 201}, {"title": "t", "owner_id": 1}],
+)
+def test_item_validation(client: httpx.Client, payload: dict[str, Any]) -> None:
+    headers = auth(account(client))
+    problem(client.post("/api/v1/items", json=payload, headers=headers), 422)
+
+
+def test_items_are_private(client: httpx.Client) -> None:
+    owner, other = auth(account(client)), auth(account(client))
+    item = client.post("/api/v1/items", json={"title": "mine"}, headers=owner).json()
+    url = f"/api/v1/items/{item['id']}"
+    assert client.get("/api/v1/items", headers=other).json()["total"] == 0
+    problem(client.get(url, headers=other), 404)
+    problem(client.patch(url, json={"title": "theirs"}, headers=other), 404)
+    problem(client.delete(url, headers=other), 404)
+    problem(client.get("/api/v1/items"), 401)
+    problem(client.get(f"/api/v1/items/{uuid.uuid4()}", headers=owner), 404)
+    problem(client.get("/api/v1/items/not-a-uuid", headers=owner), 422)
+
+
+# ── framework-level errors and request ids ───────────────────────────────────
+
+
+def test_unknown_route_and_wrong_method(client: httpx.Client) -> None:
+    problem(client.get("/no/such/route"), 404)
+    response = client.put("/health/live")
+    problem(response, 405)
+    assert "GET" in response.headers["allow"]
+
+
+def test_request_ids(client: httpx.Client) -> None:
+    generated = client.get("/health/live").headers["x-request-id"]
+    assert uuid.UUID(generated)
+    incoming = str(uuid.uuid4())
+    echoed = client.get("/health/live", headers={"X-Request-ID": incoming}).headers["x-request-id"]
+    assert uuid.UUID(echoed) == uuid.UUID(incoming)
+    forged = client.get("/health/live", headers={"X-Request-ID": "forged; level=critical"})
+    assert uuid.UUID(forged.headers["x-request-id"])
+
+
+def test_logs_are_json_with_request_ids_and_access_fields(project: Path, tmp_path: Path) -> None:
+    """A server of its own: it is stopped to read everything it logged."""
+    incoming = str(uuid.uuid4())
+    with production_server(project, tmp_path) as server:
+        with httpx.Client(base_url=server.base_url, timeout=10) as client:
+            client.get("/health/ready", headers={"X-Request-ID": incoming})
+            account(client)
+        code, seconds = server.stop()
+    assert code == 0, server.log
+    assert seconds < 25
+    records = [json.loads(line) for line in server.log.splitlines() if line.strip()]
+    access = [
+        record
+        for record in records
+        if record.get("event") == "request" and record.get("path") == "/health/ready"
+    ]
+    assert any(
+        uuid.UUID(record["request_id"]) == uuid.UUID(incoming)
+        and record["status"] == 200
+        and record["method"] == "GET"
+        for record in access
+    ), access
+    assert PASSWORD not in server.log

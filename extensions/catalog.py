@@ -127,20 +127,18 @@ DATABASES: dict[str, Database] = {
     "postgresql": Database(
         key="postgresql",
         label="PostgreSQL",
-        async_driver=(),
-        sync_driver=(),
+        async_driver=("asyncpg>=0.32",),
+        sync_driver=("psycopg[binary]>=3.3",),
         url_scheme="postgresql",
         is_server=True,
-        refusal=f"PostgreSQL {LATER}; choose SQLite for now (server databases arrive in a later release).",
     ),
     "mysql": Database(
         key="mysql",
         label="MySQL / MariaDB",
-        async_driver=(),
-        sync_driver=(),
+        async_driver=("aiomysql>=0.3.2",),
+        sync_driver=("pymysql>=1.2",),
         url_scheme="mysql",
         is_server=True,
-        refusal=f"MySQL / MariaDB {LATER}; choose SQLite for now (server databases arrive in a later release).",
     ),
     "mongodb": Database(
         key="mongodb",
@@ -183,6 +181,17 @@ AUTHS: dict[str, Auth] = {
         dependencies=(),
         refusal=f"Running without auth {LATER}; choose JWT for now.",
     ),
+}
+
+# Framework x database pairs that are refused although each answer alone is accepted.
+# The database question comes after the framework question, so it carries the refusal.
+PAIR_REFUSALS: dict[tuple[str, str], str] = {
+    (framework, database): (
+        f"{label} with {FRAMEWORKS[framework].label} {LATER}; choose SQLite, or FastAPI "
+        f"for {label}."
+    )
+    for framework in ("django", "flask")
+    for database, label in (("postgresql", "PostgreSQL"), ("mysql", "MySQL / MariaDB"))
 }
 
 CIS: dict[str, CI] = {

@@ -41,6 +41,7 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
     package = answers["package_name"]
     python = answers["python_version"]
 
+    database_url, test_database_url = _database_urls(database.url_scheme, package)
     driver = database.async_driver if framework.is_async else database.sync_driver
     dependencies = _sorted_unique(
         COMMON_DEPENDENCIES + framework.dependencies + driver + auth.dependencies
@@ -67,7 +68,10 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
         "python_target": "py" + python.replace(".", ""),
         "dependencies": dependencies,
         "dev_dependencies": dev_dependencies,
-        "database_url": _default_database_url(database.url_scheme),
+        "database_server": database.is_server,
+        "database_label": database.label,
+        "database_url": database_url,
+        "test_database_url": test_database_url,
         "framework_label": framework.label,
         "mypy_plugins": list(framework.mypy_plugins),
         # Every framework serves with `python -m <package>`: one command to learn.
@@ -92,8 +96,15 @@ _FLAG_AXES = {
 }
 
 
-def _default_database_url(scheme: str) -> str:
+def _database_urls(scheme: str, package: str) -> tuple[str, str]:
+    """The development URL (the compose database on localhost) and the tests' admin URL."""
     if scheme == "sqlite":
         # Relative to the working directory; var/ is git-ignored and created at start-up.
-        return "sqlite:///var/app.db"
-    raise ValueError(f"no default URL for {scheme}")
+        return "sqlite:///var/app.db", ""
+    port = {"postgresql": 5432, "mysql": 3306}.get(scheme)
+    if port is None:
+        raise ValueError(f"no default URL for {scheme}")
+    # Tests create databases of their own: PostgreSQL's compose user may, MariaDB's needs root.
+    admin = "root" if scheme == "mysql" else package
+    server = f"127.0.0.1:{port}/{package}"
+    return f"{scheme}://{package}:{package}@{server}", f"{scheme}://{admin}:{package}@{server}"

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from .catalog import AXES
+from .catalog import AXES, PAIR_REFUSALS
 
 
-def refusal(axis: str, value: str) -> str:
-    """Return the message that refuses ``value`` for question ``axis``, or '' when it is supported."""
+def refusal(axis: str, value: str, framework: str | None = None) -> str:
+    """Return the message that refuses ``value`` for question ``axis`` (given the framework
+    chosen before it), or '' when the template can render it."""
     choices = AXES[axis]
     choice = choices.get(value)
     if choice is None:
         accepted = ", ".join(key for key, row in choices.items() if row.refusal is None)
         return f"'{value}' is not a known {axis}; accepted: {accepted}."
-    return choice.refusal or ""
+    if choice.refusal:
+        return choice.refusal
+    if axis == "database" and framework is not None:
+        return PAIR_REFUSALS.get((framework, value), "")
+    return ""
 
 
 def supported(axis: str) -> list[str]:

@@ -15,7 +15,7 @@ import pytest
 from copier import run_copy
 
 from extensions.catalog import PYTHON_VERSIONS
-from extensions.refusals import supported
+from extensions.refusals import refusal, supported
 
 TEMPLATE = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -30,6 +30,8 @@ def accepted_combinations() -> Iterator[dict[str, str]]:
         supported("ci"),
         PYTHON_VERSIONS,
     ):
+        if refusal("database", database, framework):
+            continue
         yield {
             "framework": framework,
             "database": database,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import shlex
 import signal
 import socket
@@ -12,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
@@ -22,6 +24,57 @@ from extensions.derive import derive
 from .conftest import BIN, python_for
 
 PRODUCTION_SECRET = "a-very-random-production-value-" + "9" * 20
+
+# The database servers the slow tests use (running on loopback on these machines).
+SERVER_URLS = {
+    "postgresql": os.environ.get(
+        "TEMPLATE_TEST_POSTGRESQL_URL", "postgresql://postgres@127.0.0.1:5432/test"
+    ),
+    "mysql": os.environ.get("TEMPLATE_TEST_MYSQL_URL", "mysql://root@127.0.0.1:3306/test"),
+}
+
+
+def _admin(database: str, sql: str) -> None:
+    url = urlsplit(SERVER_URLS[database])
+    if database == "postgresql":
+        command = ["psql", SERVER_URLS[database], "-v", "ON_ERROR_STOP=1", "-qc", sql]
+    else:
+        command = [
+            "mysql",
+            f"-h{url.hostname}",
+            f"-P{url.port or 3306}",
+            f"-u{url.username}",
+            "-e",
+            sql,
+        ]
+        if url.password:
+            command.insert(1, f"-p{url.password}")
+    subprocess.run(command, check=True, capture_output=True, timeout=60)
+
+
+@contextmanager
+def database_url(project: Path, data_dir: Path) -> Iterator[str]:
+    """A fresh, empty database for the project's DATABASE_URL; dropped afterwards."""
+    database = str(yaml.safe_load((project / ".copier-answers.yml").read_text())["database"])
+    if database == "sqlite":
+        yield f"sqlite:///{data_dir / 'app.db'}"
+        return
+    name = f"tpl_{os.getpid()}_{secrets.token_hex(4)}"
+    _admin(database, f"CREATE DATABASE {name}")
+    try:
+        yield urlunsplit(urlsplit(SERVER_URLS[database])._replace(path=f"/{name}"))
+    finally:
+        _admin(
+            database,
+            f"DROP DATABASE IF EXISTS {name}"
+            + (" WITH (FORCE)" if database == "postgresql" else ""),
+        )
+
+
+def suite_env(project: Path) -> dict[str, str]:
+    """TEST_DATABASE_URL for the project's own suite: the admin URL of its server."""
+    database = str(yaml.safe_load((project / ".copier-answers.yml").read_text())["database"])
+    return uv_env(TEST_DATABASE_URL=SERVER_URLS[database]) if database in SERVER_URLS else uv_env()
 
 
 def uv_env(**extra: str) -> dict[str, str]:
@@ -99,10 +152,16 @@ class Server:
 @contextmanager
 def production_server(project: Path, data_dir: Path, workers: int = 1) -> Iterator[Server]:
     """The README's production command, with production settings and JSON logs."""
+    with database_url(project, data_dir) as url, _serve(project, url, workers) as server:
+        yield server
+
+
+@contextmanager
+def _serve(project: Path, url: str, workers: int) -> Iterator[Server]:
     env = uv_env(
         ENVIRONMENT="production",
         SECRET_KEY=PRODUCTION_SECRET,
-        DATABASE_URL=f"sqlite:///{data_dir / 'app.db'}",
+        DATABASE_URL=url,
         PORT=str(free_port()),
         WORKERS=str(workers),
     )

@@ -124,6 +124,31 @@ def test_derive_defaults() -> None:
     assert derived["database_url"] == "sqlite:///var/app.db"
 
 
+@pytest.mark.parametrize(
+    ("database", "url", "test_url", "driver"),
+    [
+        (
+            "postgresql",
+            "postgresql://payments_api:payments_api@127.0.0.1:5432/payments_api",
+            "postgresql://payments_api:payments_api@127.0.0.1:5432/payments_api",
+            "asyncpg",
+        ),
+        (
+            "mysql",
+            "mysql://payments_api:payments_api@127.0.0.1:3306/payments_api",
+            "mysql://root:payments_api@127.0.0.1:3306/payments_api",
+            "aiomysql",
+        ),
+    ],
+)
+def test_server_databases(database: str, url: str, test_url: str, driver: str) -> None:
+    derived = derive({**DEFAULTS, "database": database})
+    assert derived["database_server"] is True
+    assert (derived["database_url"], derived["test_database_url"]) == (url, test_url)
+    assert any(requirement.startswith(driver) for requirement in derived["dependencies"])
+    assert not any(requirement.startswith("aiosqlite") for requirement in derived["dependencies"])
+
+
 def test_dependencies_are_sorted_unique_and_complete() -> None:
     derived = derive(DEFAULTS)
     names = [requirement.split(">=")[0].split("[")[0] for requirement in derived["dependencies"]]
@@ -150,6 +175,10 @@ def test_refusal_of_supported_and_refused_choices() -> None:
     assert refusal("framework", "fastapi") == ""
     assert "choose FastAPI" in refusal("framework", "django")
     assert "choose SQLite" in refusal("database", "mongodb")
+    assert refusal("database", "postgresql", "fastapi") == ""
+    assert refusal("database", "postgresql") == ""
+    assert "choose SQLite, or FastAPI for PostgreSQL" in refusal("database", "postgresql", "django")
+    assert "choose SQLite, or FastAPI for MySQL" in refusal("database", "mysql", "flask")
     assert "not a known framework" in refusal("framework", "rails")
     assert "accepted: fastapi" in refusal("framework", "rails")
 
@@ -160,8 +189,9 @@ def test_copier_choices_match_the_catalog(axis: str) -> None:
     choices = COPIER_YML[axis]["choices"]
     values = [choice["value"] for choice in choices.values()]
     assert values == list(AXES[axis])
+    context = ", framework" if axis == "database" else ""
     for choice in choices.values():
-        assert choice["validator"] == f"{{{{ refusal('{axis}', '{choice['value']}') }}}}"
+        assert choice["validator"] == f"{{{{ refusal('{axis}', '{choice['value']}'{context}) }}}}"
     assert COPIER_YML[axis]["default"] in supported(axis)
 
 

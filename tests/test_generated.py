@@ -12,23 +12,46 @@ from pathlib import Path
 import httpx
 import pytest
 
-from extensions.refusals import supported
+from extensions.refusals import refusal, supported
 
 from .conftest import render
-from .projects import install, production_server, run_documented, uv
+from .projects import (
+    database_url,
+    install,
+    production_server,
+    run_documented,
+    suite_env,
+    uv,
+    uv_env,
+)
 
 pytestmark = pytest.mark.slow
 
 # Python versions that can be installed here; 3.14 is rendered and linted by test_render.
 INSTALLABLE = ["3.12", "3.13"]
-CASES = [(framework, python) for framework in supported("framework") for python in INSTALLABLE]
+# Every framework on SQLite with both installable Pythons; every framework x server database
+# pair the questionnaire accepts, spread over the Pythons.
+CASES = [
+    (framework, "sqlite", python) for framework in supported("framework") for python in INSTALLABLE
+] + [
+    (framework, database, INSTALLABLE[index % 2])
+    for index, (framework, database) in enumerate(
+        (framework, database)
+        for framework in supported("framework")
+        for database in ("postgresql", "mysql")
+        if not refusal("database", database, framework)
+    )
+]
 
 
 @pytest.fixture(scope="module", params=CASES, ids=["-".join(case) for case in CASES])
 def installed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    framework, python = request.param
+    framework, database, python = request.param
     project = render(
-        tmp_path_factory.mktemp("gen") / "project", framework=framework, python_version=python
+        tmp_path_factory.mktemp("gen") / "project",
+        framework=framework,
+        database=database,
+        python_version=python,
     )
     install(project, python)
     return project
@@ -41,14 +64,17 @@ def test_format_lint_and_types(installed: Path) -> None:
 
 
 def test_own_test_suite_passes_with_coverage(installed: Path) -> None:
-    output = uv(installed, "run", "--locked", "pytest", "-q", "-p", "no:cacheprovider")
+    command = ("run", "--locked", "pytest", "-q", "-p", "no:cacheprovider")
+    output = uv(installed, *command, env=suite_env(installed))
     assert "Required test coverage of 90% reached" in output
 
 
-def test_migrations_apply_twice_and_match_the_models(installed: Path) -> None:
-    run_documented(installed, "migrate_command")
-    run_documented(installed, "migrate_command")
-    run_documented(installed, "migration_check_command")
+def test_migrations_apply_twice_and_match_the_models(installed: Path, tmp_path: Path) -> None:
+    with database_url(installed, tmp_path) as url:
+        env = uv_env(DATABASE_URL=url)
+        run_documented(installed, "migrate_command", env=env)
+        run_documented(installed, "migrate_command", env=env)
+        run_documented(installed, "migration_check_command", env=env)
 
 
 def test_production_server_with_two_workers_logs_json_and_stops_cleanly(

@@ -29,8 +29,6 @@ INVALID_ANSWERS = [
     ("framework", "rails", "'rails' is not in ['fastapi']"),
     ("framework", "django", "Django is not available in this release"),
     ("framework", "flask", "Flask is not available in this release"),
-    ("database", "postgresql", "choose SQLite"),
-    ("database", "mysql", "choose SQLite"),
     ("database", "mongodb", "MongoDB is not available"),
     ("auth", "oidc", "choose JWT"),
     ("auth", "session", "choose JWT"),

@@ -24,6 +24,7 @@ COMMON_FILES = {
     ".python-version",
     "Dockerfile",
     "README.md",
+    "compose.yaml",
     "pyproject.toml",
     "src/{pkg}/__init__.py",
     "src/{pkg}/__main__.py",
@@ -142,3 +143,15 @@ def test_project_name_and_slug_propagate(tmp_path: Path) -> None:
     ]
     assert (project / "src/payments_api/app.py").is_file()
     assert "payments-api" in (project / ".env.example").read_text()
+
+
+def test_compose_file_is_valid(project: Path) -> None:
+    """docker-compose's own validation (schema and references), no engine needed."""
+    result = subprocess.run(
+        [str(BIN / "docker-compose"), "config", "--quiet"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr

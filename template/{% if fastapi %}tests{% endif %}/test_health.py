@@ -1,5 +1,6 @@
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from .support import assert_problem
 
@@ -16,10 +17,13 @@ def test_ready_when_the_database_answers(client: TestClient) -> None:
     assert response.json() == {"status": "ok"}
 
 
-def test_ready_is_503_when_the_database_is_down(app: FastAPI, client: TestClient) -> None:
-    # A database file inside a missing, uncreatable directory cannot be opened.
-    from sqlalchemy.ext.asyncio import create_async_engine  # noqa: PLC0415
-
-    app.state.engine = create_async_engine("sqlite+aiosqlite:////proc/no/such/dir/db.sqlite")
-    body = assert_problem(client.get("/health/ready"), 503)
+def test_ready_is_503_when_the_database_is_down(
+    app: FastAPI, client: TestClient, unreachable_engine: AsyncEngine
+) -> None:
+    engine = app.state.engine
+    app.state.engine = unreachable_engine
+    try:
+        body = assert_problem(client.get("/health/ready"), 503)
+    finally:
+        app.state.engine = engine  # so that shutdown disposes the real pool
     assert body["detail"] == "The database is not reachable."

@@ -62,6 +62,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("ix_items_owner_id"), table_name="items")
+    # Dropping the table drops its index; MySQL refuses to drop an index a foreign key uses.
     op.drop_table("items")
     op.drop_table("users")

@@ -6,10 +6,10 @@ from http import HTTPStatus
 import structlog
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
-from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from .db import ping
 from .dependencies import SettingsDep
 from .errors import ServiceUnavailableError
 
@@ -35,8 +35,8 @@ async def ready(request: Request, settings: SettingsDep) -> HealthStatus:
     """The service can serve traffic: the database answers within DATABASE_TIMEOUT_SECONDS."""
     engine: AsyncEngine = request.app.state.engine
     try:
-        async with asyncio.timeout(settings.database_timeout_seconds), engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
+        async with asyncio.timeout(settings.database_timeout_seconds):
+            await ping(engine)
     except (TimeoutError, SQLAlchemyError, OSError) as exc:
         logger.warning("readiness_check_failed", check="database", error=type(exc).__name__)
         msg = "The database is not reachable."

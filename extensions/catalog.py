@@ -210,6 +210,8 @@ PYTHON_VERSIONS: tuple[str, ...] = ("3.12", "3.13", "3.14")
 
 # Every generated project's tooling, whatever the answers.
 DEV_DEPENDENCIES: tuple[str, ...] = (
+    "bandit>=1.9",
+    "pip-audit>=2.10",
     "pytest>=9.2",
     "pytest-cov>=7.1",
     "ruff>=0.17",

@@ -85,6 +85,13 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
         "test_command": "uv run pytest",
         "lint_commands": ["uv run ruff format --check .", "uv run ruff check ."],
         "typecheck_command": "uv run mypy",
+        "security_commands": [
+            "uv run bandit --configfile pyproject.toml --severity-level medium --recursive src",
+            # --strict: a dependency that cannot be audited fails the job instead of passing it.
+            "uv export --no-emit-project --no-dev --format requirements-txt --output-file "
+            "requirements-audit.txt && uv run pip-audit --strict --disable-pip "
+            "--requirement requirements-audit.txt",
+        ],
     }
 
 

@@ -67,7 +67,8 @@ def test_file_set(project: Path) -> None:
     if answers["framework"] in {"fastapi", "flask"}:
         expected |= ALEMBIC_FILES
     assert expected <= files, sorted(expected - files)
-    assert (".github/workflows/ci.yml" in files) == (answers["ci"] == "github")
+    github = {".github/workflows/ci.yml", ".github/workflows/release.yml", ".github/dependabot.yml"}
+    assert (github <= files) == (answers["ci"] == "github")
     assert (".gitlab-ci.yml" in files) == (answers["ci"] == "gitlab")
     assert not any(name.endswith((".jinja", ".pyc")) or "__pycache__" in name for name in files)
 
@@ -100,10 +101,10 @@ def test_configuration_files_parse(project: Path) -> None:
     assert (project / ".python-version").read_text().strip() == answers["python_version"]
     if answers["ci"] == "github":
         workflow = yaml.safe_load((project / ".github/workflows/ci.yml").read_text())
-        assert set(workflow["jobs"]) == {"lint", "typecheck", "test"}
+        assert set(workflow["jobs"]) == {"lint", "typecheck", "test", "security", "image"}
         assert workflow["permissions"] == {}
         for job in workflow["jobs"].values():
-            assert job["timeout-minutes"] <= 15
+            assert job["timeout-minutes"] <= 20
             for step in job["steps"]:
                 if "uses" in step:  # third-party actions pinned to a commit
                     assert re.fullmatch(r"[\w-]+/[\w-]+@[0-9a-f]{40}", step["uses"]), step["uses"]

@@ -68,17 +68,18 @@ def problem(
     detail: str | None = None,
     *,
     headers: Mapping[str, str] | None = None,
-    **extensions: Any,
+    errors: list[FieldError] | None = None,
 ) -> Response:
     """Build a problem+json response; the request id lets a client quote the failing request."""
-    body: dict[str, Any] = {"type": "about:blank", "title": status.phrase, "status": status.value}
-    if detail:
-        body["detail"] = detail
-    if (request_id := current_request_id()) is not None:
-        body["request_id"] = request_id
-    body.update(extensions)
+    body = Problem(
+        title=status.phrase,
+        status=status.value,
+        detail=detail or None,
+        request_id=current_request_id(),
+        errors=errors,
+    )
     return Response(
-        current_app.json.dumps(body),
+        body.model_dump_json(exclude_none=True),
         status=status.value,
         headers=dict(headers or {}),
         mimetype=PROBLEM_JSON,
@@ -107,7 +108,9 @@ def validation_problem(error: ValidationError) -> Response:
     part = _request_part(error)
     # Location, message and type only: submitted values are never echoed back.
     errors = [
-        {"loc": [*part, *detail["loc"]], "message": _public_message(detail), "type": detail["type"]}
+        FieldError(
+            loc=[*part, *detail["loc"]], message=_public_message(detail), type=detail["type"]
+        )
         for detail in error.errors(include_url=False, include_context=False, include_input=False)
     ]
     return problem(HTTPStatus.UNPROCESSABLE_ENTITY, "The request is not valid.", errors=errors)

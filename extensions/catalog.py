@@ -105,13 +105,20 @@ FRAMEWORKS: dict[str, Framework] = {
     "flask": Framework(
         key="flask",
         label="Flask",
-        dependencies=(),
-        dev_dependencies=(),
+        dependencies=(
+            "flask>=3.1",
+            # pydantic-native request validation and the OpenAPI document; Swagger UI assets.
+            "flask-openapi3>=4.3",
+            "flask-openapi3-swagger>=5.31",
+            "gunicorn>=27.0",
+            "sqlalchemy>=2.1",
+            "alembic>=1.20",
+        ),
+        dev_dependencies=("types-gunicorn>=26.2",),
         is_async=False,
         orm="sqlalchemy",
         migrations=ALEMBIC,
         mypy_plugins=("pydantic.mypy",),
-        refusal=f"Flask {LATER}; choose FastAPI (Flask arrives with full parity in a later release).",
     ),
 }
 

@@ -180,7 +180,29 @@ def test_refusal_of_supported_and_refused_choices() -> None:
     assert "choose SQLite, or FastAPI for PostgreSQL" in refusal("database", "postgresql", "django")
     assert "choose SQLite, or FastAPI for MySQL" in refusal("database", "mysql", "flask")
     assert "not a known framework" in refusal("framework", "rails")
-    assert "accepted: fastapi" in refusal("framework", "rails")
+    assert f"accepted: {', '.join(supported('framework'))}." in refusal("framework", "rails")
+
+
+def test_flask_is_supported() -> None:
+    assert refusal("framework", "flask") == ""
+    assert {"fastapi", "flask"} <= set(supported("framework"))
+
+
+def test_derive_flask() -> None:
+    derived = derive({**DEFAULTS, "framework": "flask"})
+    assert (derived["flask"], derived["fastapi"], derived["django"]) == (True, False, False)
+    assert derived["alembic"] is True
+    assert derived["framework_label"] == "Flask"
+    assert derived["serve_command"] == "uv run python -m payments_api"
+    assert derived["migrate_command"] == "uv run alembic upgrade head"
+    assert derived["mypy_plugins"] == ["pydantic.mypy"]
+    names = {requirement.split(">=")[0] for requirement in derived["dependencies"]}
+    # Sync stack: SQLite through the standard library's driver, no async extras.
+    assert {"flask", "flask-openapi3", "gunicorn", "sqlalchemy", "alembic", "pyjwt"} <= names
+    assert not names & {"fastapi", "uvicorn[standard]", "aiosqlite", "sqlalchemy[asyncio]"}
+    dev = {requirement.split(">=")[0] for requirement in derived["dev_dependencies"]}
+    assert "types-gunicorn" in dev
+    assert "httpx2" not in dev
 
 
 @pytest.mark.parametrize("axis", list(AXES))

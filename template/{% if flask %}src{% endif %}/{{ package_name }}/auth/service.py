@@ -1,0 +1,54 @@
+"""Authentication: checking credentials and issuing token pairs."""
+
+import structlog
+from sqlalchemy.orm import Session
+
+from ..config import Settings
+from ..errors import AuthenticationError
+from ..users.models import User
+from ..users.service import get_user, get_user_by_email
+from .passwords import burn_verification_time, verify_password
+from .schemas import TokenPair
+from .tokens import decode_token, issue_token
+
+logger = structlog.get_logger(__name__)
+INVALID_CREDENTIALS = "The email address or password is incorrect."
+
+
+def issue_pair(settings: Settings, user: User) -> TokenPair:
+    return TokenPair(
+        access_token=issue_token(settings, user.id, "access"),
+        refresh_token=issue_token(settings, user.id, "refresh"),
+        expires_in=settings.access_token_ttl_seconds,
+    )
+
+
+def authenticate(session: Session, email: str, password: str) -> User:
+    """Return the active user with these credentials; the same error whatever is wrong."""
+    user = get_user_by_email(session, email)
+    if user is None:
+        burn_verification_time(password)
+        logger.info("login_failed", reason="unknown_account")
+        raise AuthenticationError(INVALID_CREDENTIALS)
+    valid, new_hash = verify_password(password, user.password_hash)
+    if not valid or not user.is_active:
+        logger.info(
+            "login_failed", user_id=str(user.id), reason="bad_password" if not valid else "inactive"
+        )
+        raise AuthenticationError(INVALID_CREDENTIALS)
+    if new_hash is not None:
+        # The stored hash used weaker parameters: replace it now that we know the password.
+        user.password_hash = new_hash
+        session.commit()
+    logger.info("login_succeeded", user_id=str(user.id))
+    return user
+
+
+def refresh(session: Session, settings: Settings, refresh_token: str) -> TokenPair:
+    """Exchange a valid refresh token of an active user for a new token pair."""
+    claims = decode_token(settings, refresh_token, "refresh")
+    user = get_user(session, claims.subject)
+    if user is None or not user.is_active:
+        msg = "The token is invalid or has expired."
+        raise AuthenticationError(msg)
+    return issue_pair(settings, user)

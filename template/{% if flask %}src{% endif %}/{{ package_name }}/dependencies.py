@@ -1,0 +1,57 @@
+"""Request-scoped dependencies shared by the routes: the settings, the engine and one
+database session per request. They live on the app (settings, engine) and on Flask's
+application context (the session), so nothing is global and tests build apps freely.
+"""
+
+from dataclasses import dataclass
+from typing import cast
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from .config import Settings
+from .db import create_engine, create_session_factory
+
+EXTENSION = "service"
+
+
+@dataclass
+class Resources:
+    """What the app holds for its requests, under ``app.extensions[EXTENSION]``."""
+
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    engine = create_engine(settings)
+    app.extensions[EXTENSION] = Resources(settings, engine, create_session_factory(engine))
+    app.teardown_appcontext(_close_session)
+
+
+def resources(app: Flask | None = None) -> Resources:
+    return cast(Resources, (app if app is not None else current_app).extensions[EXTENSION])
+
+
+def get_settings() -> Settings:
+    return resources().settings
+
+
+def get_engine() -> Engine:
+    return resources().engine
+
+
+def get_session() -> Session:
+    """The request's session, opened on first use; services commit, teardown closes it."""
+    if "db_session" not in g:
+        g.db_session = resources().session_factory()
+    return cast(Session, g.db_session)
+
+
+def _close_session(_: BaseException | None) -> None:
+    # Closing rolls back whatever a failed request left uncommitted.
+    session: Session | None = g.pop("db_session", None)
+    if session is not None:
+        session.close()

@@ -1,0 +1,52 @@
+"""Health checks: liveness never touches a dependency; readiness pings the database."""
+
+from concurrent.futures import ThreadPoolExecutor
+from http import HTTPStatus
+
+import structlog
+from flask import Response
+from flask_openapi3.blueprint import APIBlueprint
+from flask_openapi3.models.tag import Tag
+from pydantic import BaseModel
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from .dependencies import get_engine, get_settings
+from .errors import Problem, ServiceUnavailableError
+from .responses import json_response
+
+blueprint = APIBlueprint("health", __name__, url_prefix="/health", abp_tags=[Tag(name="health")])
+logger = structlog.get_logger(__name__)
+# The ping runs on its own thread so that a hung database costs the probe its timeout,
+# not the request thread; one thread is enough, since a probe that cannot get it is not ready.
+_pinger = ThreadPoolExecutor(max_workers=1, thread_name_prefix="readiness")
+
+
+class HealthStatus(BaseModel):
+    status: str = "ok"
+
+
+@blueprint.get("/live", responses={HTTPStatus.OK: HealthStatus})
+def live() -> Response:
+    """The process is up and serving requests."""
+    return json_response(HealthStatus())
+
+
+def _ping(engine: Engine) -> None:
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+
+
+@blueprint.get(
+    "/ready",
+    responses={HTTPStatus.OK: HealthStatus, HTTPStatus.SERVICE_UNAVAILABLE: Problem},
+)
+def ready() -> Response:
+    """The service can serve traffic: the database answers within DATABASE_TIMEOUT_SECONDS."""
+    try:
+        _pinger.submit(_ping, get_engine()).result(timeout=get_settings().database_timeout_seconds)
+    except (TimeoutError, SQLAlchemyError, OSError) as exc:
+        logger.warning("readiness_check_failed", check="database", error=type(exc).__name__)
+        msg = "The database is not reachable."
+        raise ServiceUnavailableError(msg) from exc
+    return json_response(HealthStatus())

@@ -32,6 +32,8 @@ INVALID_ANSWERS = [
     ("framework", "rails", f"'rails' is not in {supported('framework')}"),
     ("framework", "django", "Django is not available in this release"),
     ("database", "mongodb", "MongoDB is not available"),
+    ("database", "postgresql", "PostgreSQL with Flask is not available"),
+    ("database", "mysql", "MySQL / MariaDB with Flask is not available"),
     ("auth", "oidc", "choose JWT"),
     ("auth", "session", "choose JWT"),
     ("auth", "apikey", "choose JWT"),
@@ -40,6 +42,12 @@ INVALID_ANSWERS = [
     ("default_branch", "feature..x", "not a valid branch name"),
     ("default_branch", "-main", "not a valid branch name"),
 ]
+
+
+PAIRED = {
+    ("database", "postgresql"): ("framework=flask",),
+    ("database", "mysql"): ("framework=flask",),
+}
 
 
 @pytest.mark.parametrize(
@@ -51,11 +59,14 @@ def test_invalid_data_is_refused_with_a_clear_message(
     tmp_path: Path, question: str, value: str, message: str
 ) -> None:
     destination = tmp_path / "project"
+    # Pair refusals need the earlier answer: "framework=flask database=postgresql".
+    extra = [f"--data={answer}" for answer in PAIRED.get((question, value), ())]
     result = copier_cli(
         "copy",
         "--trust",
         "--defaults",
         "--vcs-ref=HEAD",
+        *extra,
         f"--data={question}={value}",
         str(TEMPLATE),
         str(destination),

@@ -6,6 +6,7 @@ from werkzeug.serving import run_simple
 
 from .app import create_app
 from .config import Settings
+from .db import create_engine, wait_for_database
 from .log import configure_logging
 from .server import serve
 
@@ -20,6 +21,10 @@ def main(argv: list[str] | None = None) -> None:
     # Validate settings before any worker starts: bad configuration fails once, clearly.
     settings = Settings()
     configure_logging(settings)
+    # Wait here, once, rather than in every worker: a missing database fails start-up clearly.
+    engine = create_engine(settings)
+    wait_for_database(engine, settings.database_startup_timeout_seconds)
+    engine.dispose()
     if args.reload:
         # Werkzeug's development server: one process, restarted when a source file changes.
         run_simple(settings.host, settings.port, create_app(settings), use_reloader=True)

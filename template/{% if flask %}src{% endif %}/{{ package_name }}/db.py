@@ -1,14 +1,19 @@
 """Database access: the declarative base, the engine and its sessions."""
 
+import time
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy
-from sqlalchemy import Engine, MetaData, event
+import structlog
+from sqlalchemy import Engine, MetaData, event, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from .config import Settings
+
+logger = structlog.get_logger(__name__)
 
 # Deterministic constraint names, so migrations can drop and alter them on every database.
 NAMING_CONVENTION = {
@@ -63,3 +68,36 @@ def create_engine(settings: Settings) -> Engine:
 def create_session_factory(engine: Engine) -> sessionmaker[Session]:
     # expire_on_commit=False: objects stay readable after commit, without another query.
     return sessionmaker(engine, expire_on_commit=False)
+
+
+class DatabaseUnavailableError(RuntimeError):
+    """The database did not answer within DATABASE_STARTUP_TIMEOUT_SECONDS."""
+
+
+def ping(engine: Engine) -> None:
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+
+
+def wait_for_database(engine: Engine, timeout_seconds: float) -> None:
+    """Retry with exponential backoff until the database answers; give up after the timeout.
+
+    Containers often start before their database: waiting turns a crash loop into a short,
+    logged delay, and a clear error when the database really is not there.
+    """
+    deadline = time.monotonic() + timeout_seconds
+    delay = 0.1
+    while True:
+        try:
+            ping(engine)
+        except (OSError, SQLAlchemyError) as exc:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                msg = f"the database did not answer within {timeout_seconds:g} s ({exc!r})"
+                raise DatabaseUnavailableError(msg) from exc
+            error = type(exc).__name__
+            logger.warning("database_unavailable", retry_in=round(delay, 2), error=error)
+            time.sleep(min(delay, remaining))
+            delay = min(delay * 2, 2.0)
+        else:
+            return

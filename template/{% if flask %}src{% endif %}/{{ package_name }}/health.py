@@ -8,9 +8,9 @@ from flask import Response
 from flask_openapi3.blueprint import APIBlueprint
 from flask_openapi3.models.tag import Tag
 from pydantic import BaseModel
-from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from .db import ping
 from .dependencies import get_engine, get_settings
 from .errors import Problem, ServiceUnavailableError
 from .responses import json_response
@@ -32,11 +32,6 @@ def live() -> Response:
     return json_response(HealthStatus())
 
 
-def _ping(engine: Engine) -> None:
-    with engine.connect() as connection:
-        connection.execute(text("SELECT 1"))
-
-
 @blueprint.get(
     "/ready",
     responses={HTTPStatus.OK: HealthStatus, HTTPStatus.SERVICE_UNAVAILABLE: Problem},
@@ -44,7 +39,7 @@ def _ping(engine: Engine) -> None:
 def ready() -> Response:
     """The service can serve traffic: the database answers within DATABASE_TIMEOUT_SECONDS."""
     try:
-        _pinger.submit(_ping, get_engine()).result(timeout=get_settings().database_timeout_seconds)
+        _pinger.submit(ping, get_engine()).result(timeout=get_settings().database_timeout_seconds)
     except (TimeoutError, SQLAlchemyError, OSError) as exc:
         logger.warning("readiness_check_failed", check="database", error=type(exc).__name__)
         msg = "The database is not reachable."

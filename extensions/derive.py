@@ -42,8 +42,9 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
     python = answers["python_version"]
 
     driver = database.async_driver if framework.is_async else database.sync_driver
+    hashing = framework.password_hashing if auth.local_passwords else ()
     dependencies = _sorted_unique(
-        COMMON_DEPENDENCIES + framework.dependencies + driver + auth.dependencies
+        COMMON_DEPENDENCIES + framework.dependencies + driver + auth.dependencies + hashing
     )
     dev_dependencies = _sorted_unique(DEV_DEPENDENCIES + framework.dev_dependencies)
 
@@ -69,6 +70,7 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
         "dev_dependencies": dev_dependencies,
         "database_url": _default_database_url(database.url_scheme),
         "framework_label": framework.label,
+        "migrations_label": framework.migrations.label,
         "mypy_plugins": list(framework.mypy_plugins),
         # Every framework serves with `python -m <package>`: one command to learn.
         "serve_command": f"uv run python -m {package}",

@@ -1,5 +1,7 @@
 """The user model: email as the username, UUID primary key, argon2id password hashes."""
 
+from __future__ import annotations
+
 import uuid
 from typing import Any, ClassVar
 
@@ -16,18 +18,18 @@ def normalize_email(email: str) -> str:
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def create_user(self, email: str, password: str | None = None, **fields: Any) -> "User":
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
         """A user with a hashed password (no password: one that can never log in)."""
         user = self.model(email=normalize_email(email), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> "User":
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:
         fields.update(is_staff=True, is_superuser=True)
         return self.create_user(email, password, **fields)
 
-    def get_by_natural_key(self, username: str | None) -> "User":
+    def get_by_natural_key(self, username: str | None) -> User:
         # The admin's login form looks users up here: addresses are case-insensitive.
         return self.get(email=normalize_email(username or ""))
 

@@ -103,16 +103,16 @@ FRAMEWORKS: dict[str, Framework] = {
         dependencies=(
             "django[argon2]>=6.1",
             "django-ninja>=1.7",
+            "django-stubs-ext>=6.1",  # generic Django classes at run time (ModelAdmin[Item])
             "dj-database-url>=3.1",
             "gunicorn>=27.0",
             "whitenoise>=6.12",
         ),
-        dev_dependencies=("django-stubs>=6.1", "pytest-django>=4.14"),
+        dev_dependencies=("django-stubs>=6.1", "pytest-django>=4.14", "types-gunicorn>=26.2"),
         is_async=False,
         orm="django",
         migrations=DJANGO_MIGRATIONS,
         mypy_plugins=("mypy_django_plugin.main", "pydantic.mypy"),
-        refusal=f"Django {LATER}; choose FastAPI (Django arrives with full parity in a later release).",
         password_hashing=(),
     ),
     "flask": Framework(

@@ -26,8 +26,7 @@ INVALID_ANSWERS = [
     ("author_name", "", "The author name is empty"),
     ("author_email", "not-an-email", "not a valid email address"),
     ("python_version", "3.11", "'3.11' is not in ['3.12', '3.13', '3.14']"),
-    ("framework", "rails", "'rails' is not in ['fastapi']"),
-    ("framework", "django", "Django is not available in this release"),
+    ("framework", "rails", "'rails' is not in ['fastapi', 'django']"),
     ("framework", "flask", "Flask is not available in this release"),
     ("database", "postgresql", "choose SQLite"),
     ("database", "mysql", "choose SQLite"),
@@ -157,7 +156,7 @@ def test_prompts_refuse_bad_answers_in_a_real_terminal(tmp_path: Path) -> None:
     terminal.submit()
     terminal.wait_for("Web framework")
     # Refused choices are shown, greyed out, with the reason.
-    terminal.wait_for("Django is not available in this release")
+    terminal.wait_for("Flask is not available in this release")
     terminal.submit()
     terminal.wait_for("Database")
     terminal.wait_for("MongoDB is not available")

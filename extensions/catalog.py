@@ -17,17 +17,20 @@ LATER = "is not available in this release of the template yet"
 class Migrations:
     """The migration tool's commands, as a developer types them (prefixed with `uv run`)."""
 
+    label: str  # the tool's name, as the README says it
     apply: str
     check: str  # fails when the models changed without a migration
     create: str  # writes a new migration from the model changes
 
 
 ALEMBIC = Migrations(
+    label="Alembic",
     apply="alembic upgrade head",
     check="alembic check",
     create='alembic revision --autogenerate -m "describe the change"',
 )
 DJANGO_MIGRATIONS = Migrations(
+    label="Django",
     apply="python manage.py migrate",
     check="python manage.py makemigrations --check --dry-run",
     create="python manage.py makemigrations",
@@ -45,6 +48,8 @@ class Framework:
     migrations: Migrations
     mypy_plugins: tuple[str, ...]
     refusal: str | None = None
+    # What hashes local passwords; Django ships its own hashers (argon2 via django[argon2]).
+    password_hashing: tuple[str, ...] = ("pwdlib[argon2]>=0.3",)
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,7 @@ class Auth:
     label: str
     dependencies: tuple[str, ...]
     refusal: str | None = None
+    local_passwords: bool = False  # the service stores password hashes
 
 
 @dataclass(frozen=True)
@@ -94,13 +100,20 @@ FRAMEWORKS: dict[str, Framework] = {
     "django": Framework(
         key="django",
         label="Django",
-        dependencies=(),
-        dev_dependencies=(),
+        dependencies=(
+            "django[argon2]>=6.1",
+            "django-ninja>=1.7",
+            "django-stubs-ext>=6.1",  # generic Django classes at run time (ModelAdmin[Item])
+            "dj-database-url>=3.1",
+            "gunicorn>=27.0",
+            "whitenoise>=6.12",
+        ),
+        dev_dependencies=("django-stubs>=6.1", "pytest-django>=4.14", "types-gunicorn>=26.2"),
         is_async=False,
         orm="django",
         migrations=DJANGO_MIGRATIONS,
-        mypy_plugins=("pydantic.mypy",),
-        refusal=f"Django {LATER}; choose FastAPI (Django arrives with full parity in a later release).",
+        mypy_plugins=("mypy_django_plugin.main", "pydantic.mypy"),
+        password_hashing=(),
     ),
     "flask": Framework(
         key="flask",
@@ -162,7 +175,8 @@ AUTHS: dict[str, Auth] = {
     "jwt": Auth(
         key="jwt",
         label="JWT",
-        dependencies=("pyjwt>=2.15", "pwdlib[argon2]>=0.3", "email-validator>=2.4"),
+        dependencies=("pyjwt>=2.15", "email-validator>=2.4"),
+        local_passwords=True,
     ),
     "oidc": Auth(
         key="oidc",

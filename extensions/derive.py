@@ -43,8 +43,9 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
 
     database_url, test_database_url = _database_urls(database.url_scheme, package)
     driver = database.async_driver if framework.is_async else database.sync_driver
+    hashing = framework.password_hashing if auth.local_passwords else ()
     dependencies = _sorted_unique(
-        COMMON_DEPENDENCIES + framework.dependencies + driver + auth.dependencies
+        COMMON_DEPENDENCIES + framework.dependencies + driver + auth.dependencies + hashing
     )
     dev_dependencies = _sorted_unique(DEV_DEPENDENCIES + framework.dev_dependencies)
 
@@ -73,6 +74,7 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
         "database_url": database_url,
         "test_database_url": test_database_url,
         "framework_label": framework.label,
+        "migrations_label": framework.migrations.label,
         "mypy_plugins": list(framework.mypy_plugins),
         # Every framework serves with `python -m <package>`: one command to learn.
         "serve_command": f"uv run python -m {package}",

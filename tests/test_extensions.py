@@ -159,10 +159,36 @@ def test_dependencies_are_sorted_unique_and_complete() -> None:
     assert {"pytest", "pytest-cov", "ruff", "mypy", "httpx2"} <= set(dev)
 
 
-def test_every_requirement_has_a_lower_bound() -> None:
+def test_django_dependencies_and_commands() -> None:
+    derived = derive({**DEFAULTS, "framework": "django"})
+    assert (derived["django"], derived["fastapi"], derived["alembic"]) == (True, False, False)
+    names = {requirement.split(">=")[0].split("[")[0] for requirement in derived["dependencies"]}
+    assert {"django", "django-ninja", "dj-database-url", "gunicorn", "whitenoise"} <= names
+    assert {"pyjwt", "email-validator", "pydantic-settings", "structlog"} <= names
+    # Django hashes passwords itself (argon2 through django[argon2]): no pwdlib, no SQLAlchemy.
+    assert not names & {"pwdlib", "sqlalchemy", "alembic", "aiosqlite", "fastapi", "uvicorn"}
+    assert "django[argon2]>=6.1" in derived["dependencies"]
+    dev = {requirement.split(">=")[0] for requirement in derived["dev_dependencies"]}
+    assert {"django-stubs", "pytest-django"} <= dev
+    assert "httpx2" not in dev
+    assert derived["mypy_plugins"] == ["mypy_django_plugin.main", "pydantic.mypy"]
+    assert derived["migrations_label"] == "Django"
+    assert derived["migrate_command"] == "uv run python manage.py migrate"
+    assert derived["image_migrate_command"] == "python manage.py migrate"
+    assert derived["serve_command"] == "uv run python -m payments_api"
+
+
+def test_fastapi_hashes_passwords_with_pwdlib() -> None:
     derived = derive(DEFAULTS)
-    for requirement in derived["dependencies"] + derived["dev_dependencies"]:
-        assert ">=" in requirement, requirement
+    assert "pwdlib[argon2]>=0.3" in derived["dependencies"]
+    assert derived["migrations_label"] == "Alembic"
+
+
+def test_every_requirement_has_a_lower_bound() -> None:
+    for framework in supported("framework"):
+        derived = derive({**DEFAULTS, "framework": framework})
+        for requirement in derived["dependencies"] + derived["dev_dependencies"]:
+            assert ">=" in requirement, requirement
 
 
 def test_derive_does_not_mutate_answers() -> None:
@@ -173,7 +199,8 @@ def test_derive_does_not_mutate_answers() -> None:
 
 def test_refusal_of_supported_and_refused_choices() -> None:
     assert refusal("framework", "fastapi") == ""
-    assert "choose FastAPI" in refusal("framework", "django")
+    assert refusal("framework", "django") == ""
+    assert "choose FastAPI" in refusal("framework", "flask")
     assert "choose SQLite" in refusal("database", "mongodb")
     assert refusal("database", "postgresql", "fastapi") == ""
     assert refusal("database", "postgresql") == ""

@@ -30,7 +30,6 @@ INVALID_ANSWERS = [
     ("python_version", "3.11", "'3.11' is not in ['3.12', '3.13', '3.14']"),
     # copier lists the choices that are enabled today, whichever they are.
     ("framework", "rails", f"'rails' is not in {supported('framework')}"),
-    ("framework", "django", "Django is not available in this release"),
     ("database", "mongodb", "MongoDB is not available"),
     ("database", "postgresql", "PostgreSQL with Flask is not available"),
     ("database", "mysql", "MySQL / MariaDB with Flask is not available"),
@@ -167,10 +166,13 @@ def test_prompts_refuse_bad_answers_in_a_real_terminal(tmp_path: Path) -> None:
     terminal.wait_for("Python version")
     terminal.submit()
     terminal.wait_for("Web framework")
-    # Refused choices are shown, greyed out, with the reason.
-    terminal.wait_for("Django is not available in this release")
+    terminal.wait_for("Flask: small core")
+    time.sleep(0.3)
+    terminal.child.send("\x1b[B\x1b[B")  # arrow down twice: FastAPI -> Django -> Flask
     terminal.submit()
     terminal.wait_for("Database")
+    # Refused choices are shown, greyed out, with the reason; pairs depend on earlier answers.
+    terminal.wait_for("PostgreSQL with Flask is not available")
     terminal.wait_for("MongoDB is not available")
     terminal.submit()
     terminal.wait_for("How clients authenticate")
@@ -187,6 +189,7 @@ def test_prompts_refuse_bad_answers_in_a_real_terminal(tmp_path: Path) -> None:
     answers = yaml.safe_load((destination / ".copier-answers.yml").read_text())
     assert answers["project_name"] == "Payments API"
     assert answers["author_email"] == "ada@example.com"
+    assert (answers["framework"], answers["database"]) == ("flask", "sqlite")
     assert (destination / "src/payments_api/app.py").is_file()
     assert "branches: [trunk]" in (destination / ".github/workflows/ci.yml").read_text()
 

@@ -45,6 +45,16 @@ COMMON_FILES = {
     "tests/conftest.py",
 }
 ALEMBIC_FILES = {"alembic.ini", "migrations/env.py", "migrations/versions/0001_initial.py"}
+# Names Django mandates, beside the common shape.
+DJANGO_FILES = {
+    "manage.py",
+    "src/{pkg}/settings.py",
+    "src/{pkg}/urls.py",
+    "src/{pkg}/users/apps.py",
+    "src/{pkg}/users/migrations/0001_initial.py",
+    "src/{pkg}/items/apps.py",
+    "src/{pkg}/items/migrations/0001_initial.py",
+}
 # A Jinja expression or statement, or a template file name; not Python's nested dict braces.
 JINJA_LEFTOVER = re.compile(r"\{\{\s*[A-Za-z_][\w.]*\s*(\|[^}]*)?\}\}|\{%-?\s*[a-z]+|\{#|\.jinja\b")
 GITHUB_EXPRESSION = re.compile(r"\$\{\{[^}]*\}\}")
@@ -64,9 +74,14 @@ def test_file_set(project: Path) -> None:
     package = answers["package_name"]
     files = files_of(project)
     expected = {name.format(pkg=package) for name in COMMON_FILES}
-    if answers["framework"] in {"fastapi", "flask"}:
+    alembic = answers["framework"] in {"fastapi", "flask"}
+    django = {name.format(pkg=package) for name in DJANGO_FILES}
+    if alembic:
         expected |= ALEMBIC_FILES
+    else:
+        expected |= django
     assert expected <= files, sorted(expected - files)
+    assert not (files & (django if alembic else ALEMBIC_FILES))
     github = {".github/workflows/ci.yml", ".github/workflows/release.yml", ".github/dependabot.yml"}
     assert (github <= files) == (answers["ci"] == "github")
     assert (".gitlab-ci.yml" in files) == (answers["ci"] == "gitlab")

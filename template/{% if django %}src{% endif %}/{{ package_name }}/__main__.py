@@ -1,0 +1,33 @@
+"""Run the HTTP server: `python -m <package>` (production) or with `--reload` (development)."""
+
+import argparse
+
+from django.core.management import call_command
+
+from .app import create_app, setup_django
+from .config import Settings
+from .log import configure_logging
+from .server import Server, gunicorn_options
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog=f"python -m {__package__}", description=__doc__)
+    parser.add_argument(
+        "--reload", action="store_true", help="restart on code changes (development only)"
+    )
+    args = parser.parse_args(argv)
+
+    # Validate settings before any worker starts: bad configuration fails once, clearly.
+    settings = Settings()
+    configure_logging(settings)
+    if args.reload:
+        # Django's development server: reloads on code changes, serves static files.
+        setup_django()
+        call_command("runserver", f"{settings.host}:{settings.port}")
+        return
+    # gunicorn drains in-flight requests on SIGTERM, then exits 0.
+    Server(create_app, gunicorn_options(settings)).run()
+
+
+if __name__ == "__main__":
+    main()

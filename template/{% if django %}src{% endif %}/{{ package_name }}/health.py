@@ -1,0 +1,40 @@
+"""Health checks: liveness never touches a dependency; readiness pings the database."""
+
+from http import HTTPStatus
+
+import structlog
+from django.conf import settings
+from django.db import DatabaseError
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from . import db
+from .errors import ServiceUnavailableError
+
+router = Router(tags=["health"])
+logger = structlog.get_logger(__name__)
+
+
+class HealthStatus(Schema):
+    status: str = "ok"
+
+
+@router.get("/live", response=HealthStatus)
+def live(request: HttpRequest) -> HealthStatus:
+    """The process is up and serving requests."""
+    return HealthStatus()
+
+
+@router.get(
+    "/ready",
+    response={HTTPStatus.OK: HealthStatus, HTTPStatus.SERVICE_UNAVAILABLE: None},
+)
+def ready(request: HttpRequest) -> HealthStatus:
+    """The service can serve traffic: the database answers within DATABASE_TIMEOUT_SECONDS."""
+    try:
+        db.ping(settings.SERVICE.database_timeout_seconds)
+    except (TimeoutError, DatabaseError, OSError) as exc:
+        logger.warning("readiness_check_failed", check="database", error=type(exc).__name__)
+        msg = "The database is not reachable."
+        raise ServiceUnavailableError(msg) from exc
+    return HealthStatus()

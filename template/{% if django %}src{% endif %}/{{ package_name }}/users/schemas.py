@@ -1,0 +1,28 @@
+"""Request and response bodies of the users API."""
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from ninja import Schema
+from pydantic import ConfigDict, EmailStr, Field
+
+PASSWORD_MIN_LENGTH = 12
+# argon2 hashes any length without truncation; the cap only bounds the hashing work.
+PASSWORD_MAX_LENGTH = 128
+
+Password = Annotated[str, Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)]
+
+
+class UserCreate(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    email: EmailStr
+    password: Password
+
+
+class UserRead(Schema):
+    id: uuid.UUID
+    email: str
+    is_active: bool
+    created_at: datetime

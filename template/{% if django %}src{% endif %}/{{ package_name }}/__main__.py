@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from .app import create_app, setup_django
 from .config import Settings
+from .db import wait_for_database
 from .log import configure_logging
 from .server import Server, gunicorn_options
 
@@ -20,9 +21,11 @@ def main(argv: list[str] | None = None) -> None:
     # Validate settings before any worker starts: bad configuration fails once, clearly.
     settings = Settings()
     configure_logging(settings)
+    setup_django()
+    # Wait here, once, rather than in every worker: a missing database fails start-up clearly.
+    wait_for_database(settings.database_startup_timeout_seconds)
     if args.reload:
         # Django's development server: reloads on code changes, serves static files.
-        setup_django()
         call_command("runserver", f"{settings.host}:{settings.port}")
         return
     # gunicorn drains in-flight requests on SIGTERM, then exits 0.

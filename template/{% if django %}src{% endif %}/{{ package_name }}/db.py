@@ -1,13 +1,17 @@
 """Database access: Django's connection settings from DATABASE_URL, and the readiness ping."""
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
-from django.db import DEFAULT_DB_ALIAS, connections
+import structlog
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 from .config import Settings
+
+logger = structlog.get_logger(__name__)
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 5
 # WAL lets readers proceed during a write; Django turns SQLite's foreign keys on itself.
@@ -58,3 +62,31 @@ def _select_one(alias: str) -> None:
 def ping(timeout: float, alias: str = DEFAULT_DB_ALIAS) -> None:
     """Run SELECT 1 on a fresh connection: TimeoutError after `timeout` s, else the DB's error."""
     _pinger.submit(_select_one, alias).result(timeout=timeout)
+
+
+class DatabaseUnavailableError(RuntimeError):
+    """The database did not answer within DATABASE_STARTUP_TIMEOUT_SECONDS."""
+
+
+def wait_for_database(timeout_seconds: float, alias: str = DEFAULT_DB_ALIAS) -> None:
+    """Retry with exponential backoff until the database answers; give up after the timeout.
+
+    Containers often start before their database: waiting turns a crash loop into a short,
+    logged delay, and a clear error when the database really is not there.
+    """
+    deadline = time.monotonic() + timeout_seconds
+    delay = 0.1
+    while True:
+        try:
+            _select_one(alias)
+        except (OSError, DatabaseError) as exc:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                msg = f"the database did not answer within {timeout_seconds:g} s ({exc!r})"
+                raise DatabaseUnavailableError(msg) from exc
+            error = type(exc).__name__
+            logger.warning("database_unavailable", retry_in=round(delay, 2), error=error)
+            time.sleep(min(delay, remaining))
+            delay = min(delay * 2, 2.0)
+        else:
+            return

@@ -53,6 +53,17 @@ class Framework:
 
 
 @dataclass(frozen=True)
+class CIService:
+    """The database container CI pipelines run the tests against."""
+
+    image: str
+    environment: tuple[tuple[str, str], ...]
+    port: int
+    health_command: str
+    url: str  # TEST_DATABASE_URL, with {host} for where the pipeline reaches the container
+
+
+@dataclass(frozen=True)
 class Database:
     key: str
     label: str
@@ -61,6 +72,7 @@ class Database:
     sync_driver: tuple[str, ...]
     url_scheme: str
     is_server: bool
+    ci_service: CIService | None = None
     refusal: str | None = None
 
 
@@ -151,6 +163,17 @@ DATABASES: dict[str, Database] = {
         sync_driver=("psycopg[binary]>=3.3",),
         url_scheme="postgresql",
         is_server=True,
+        ci_service=CIService(
+            image="postgres:17-alpine",
+            environment=(
+                ("POSTGRES_USER", "postgres"),
+                ("POSTGRES_PASSWORD", "postgres"),
+                ("POSTGRES_DB", "test"),
+            ),
+            port=5432,
+            health_command="pg_isready -U postgres",
+            url="postgresql://postgres:postgres@{host}:5432/test",
+        ),
     ),
     "mysql": Database(
         key="mysql",
@@ -159,6 +182,13 @@ DATABASES: dict[str, Database] = {
         sync_driver=("pymysql>=1.2",),
         url_scheme="mysql",
         is_server=True,
+        ci_service=CIService(
+            image="mariadb:11.4",
+            environment=(("MARIADB_ROOT_PASSWORD", "root"), ("MARIADB_DATABASE", "test")),
+            port=3306,
+            health_command="healthcheck.sh --connect --innodb_initialized",
+            url="mysql://root:root@{host}:3306/test",
+        ),
     ),
     "mongodb": Database(
         key="mongodb",
@@ -217,11 +247,7 @@ PAIR_REFUSALS: dict[tuple[str, str], str] = {
 
 CIS: dict[str, CI] = {
     "github": CI(key="github", label="GitHub Actions"),
-    "gitlab": CI(
-        key="gitlab",
-        label="GitLab CI",
-        refusal=f"GitLab CI {LATER}; choose GitHub Actions or none for now.",
-    ),
+    "gitlab": CI(key="gitlab", label="GitLab CI"),
     "none": CI(key="none", label="None"),
 }
 

@@ -17,6 +17,7 @@ from .catalog import (
     DATABASES,
     DEV_DEPENDENCIES,
     FRAMEWORKS,
+    Database,
 )
 from .naming import slugify
 
@@ -58,6 +59,17 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
             f"ci_{ci.key}": True,
         }
     )
+    migrate_and_check = (
+        f"uv run {framework.migrations.apply} && uv run {framework.migrations.check}"
+    )
+    lint = ["uv run ruff format --check .", "uv run ruff check ."]
+    security = [
+        "uv run bandit --configfile pyproject.toml --severity-level medium --recursive src",
+        # --strict: a dependency that cannot be audited fails the job instead of passing it.
+        "uv export --no-emit-project --no-dev --format requirements-txt --output-file "
+        "requirements-audit.txt && uv run pip-audit --strict --disable-pip "
+        "--requirement requirements-audit.txt",
+    ]
     return {
         **flags,
         # Short names for the framework overlays in file names: {% if fastapi %}src{% endif %}.
@@ -85,15 +97,17 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
         # Inside the image there is no uv: the virtualenv is on PATH.
         "image_migrate_command": framework.migrations.apply,
         "test_command": "uv run pytest",
-        "lint_commands": ["uv run ruff format --check .", "uv run ruff check ."],
+        "lint_commands": lint,
         "typecheck_command": "uv run mypy",
-        "security_commands": [
-            "uv run bandit --configfile pyproject.toml --severity-level medium --recursive src",
-            # --strict: a dependency that cannot be audited fails the job instead of passing it.
-            "uv export --no-emit-project --no-dev --format requirements-txt --output-file "
-            "requirements-audit.txt && uv run pip-audit --strict --disable-pip "
-            "--requirement requirements-audit.txt",
-        ],
+        "security_commands": security,
+        # The gates every CI provider runs, job for job, with the same commands.
+        "ci_gates": {
+            "lint": lint,
+            "typecheck": ["uv run mypy"],
+            "test": ["uv run pytest", migrate_and_check],
+            "security": security,
+        },
+        "ci_service": _ci_service(database),
     }
 
 
@@ -103,6 +117,19 @@ _FLAG_AXES = {
     "auth": tuple(AUTHS),
     "ci": tuple(CIS),
 }
+
+
+def _ci_service(database: Database) -> dict[str, Any] | None:
+    service = database.ci_service
+    if service is None:
+        return None
+    return {
+        "image": service.image,
+        "environment": dict(service.environment),
+        "port": service.port,
+        "health_command": service.health_command,
+        "url": service.url,
+    }
 
 
 def _database_urls(scheme: str, package: str) -> tuple[str, str]:

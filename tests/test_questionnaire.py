@@ -37,7 +37,6 @@ INVALID_ANSWERS = [
     ("auth", "session", "choose JWT"),
     ("auth", "apikey", "choose JWT"),
     ("auth", "none", "choose JWT"),
-    ("ci", "gitlab", "choose GitHub Actions or none"),
     ("default_branch", "feature..x", "not a valid branch name"),
     ("default_branch", "-main", "not a valid branch name"),
 ]

@@ -84,7 +84,9 @@ def test_file_set(project: Path) -> None:
     assert not (files & (django if alembic else ALEMBIC_FILES))
     github = {".github/workflows/ci.yml", ".github/workflows/release.yml", ".github/dependabot.yml"}
     assert (github <= files) == (answers["ci"] == "github")
-    assert (".gitlab-ci.yml" in files) == (answers["ci"] == "gitlab")
+    gitlab = {".gitlab-ci.yml", "renovate.json"}
+    assert (gitlab <= files) == (answers["ci"] == "gitlab")
+    assert not (files & gitlab) or answers["ci"] == "gitlab"
     assert not any(name.endswith((".jinja", ".pyc")) or "__pycache__" in name for name in files)
 
 
@@ -116,7 +118,7 @@ def test_configuration_files_parse(project: Path) -> None:
     assert (project / ".python-version").read_text().strip() == answers["python_version"]
     if answers["ci"] == "github":
         workflow = yaml.safe_load((project / ".github/workflows/ci.yml").read_text())
-        assert set(workflow["jobs"]) == {"lint", "typecheck", "test", "security", "image"}
+        assert set(workflow["jobs"]) == {"lint", "typecheck", "test", "security", "container"}
         assert workflow["permissions"] == {}
         for job in workflow["jobs"].values():
             assert job["timeout-minutes"] <= 20
@@ -161,13 +163,90 @@ def test_project_name_and_slug_propagate(tmp_path: Path) -> None:
     assert "payments-api" in (project / ".env.example").read_text()
 
 
-def test_compose_file_is_valid(project: Path) -> None:
-    """docker-compose's own validation (schema and references), no engine needed."""
+def tool(project: Path, *command: str) -> None:
+    """Run a validator from the template's environment on the rendered project; it must pass."""
     result = subprocess.run(
-        [str(BIN / "docker-compose"), "config", "--quiet"],
+        [str(BIN / command[0]), *command[1:]],
         cwd=project,
         capture_output=True,
         text=True,
         check=False,
+        env={"PATH": f"{BIN}:/usr/bin:/bin", "HOME": str(project)},
     )
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_compose_file_is_valid(project: Path) -> None:
+    """docker-compose's own validation (schema and references), no engine needed."""
+    tool(project, "docker-compose", "config", "--quiet")
+    tool(project, "check-jsonschema", "--builtin-schema", "vendor.compose-spec", "compose.yaml")
+
+
+def test_dockerfile_passes_hadolint(project: Path) -> None:
+    tool(project, "hadolint", "--failure-threshold", "warning", "Dockerfile")
+
+
+def test_github_workflows_pass_actionlint_zizmor_and_the_schemas(project: Path) -> None:
+    workflows = sorted(str(path) for path in (project / ".github/workflows").glob("*.yml"))
+    if not workflows:
+        pytest.skip("no GitHub workflows for this CI choice")
+    tool(project, "check-jsonschema", "--builtin-schema", "vendor.github-workflows", *workflows)
+    tool(project, "actionlint", f"-shellcheck={BIN / 'shellcheck'}", *workflows)
+    tool(project, "zizmor", "--offline", str(project / ".github"))
+    tool(
+        project,
+        "check-jsonschema",
+        "--builtin-schema",
+        "vendor.dependabot",
+        ".github/dependabot.yml",
+    )
+
+
+def test_gitlab_pipeline_and_renovate_pass_their_schemas(project: Path) -> None:
+    if not (project / ".gitlab-ci.yml").exists():
+        pytest.skip("no GitLab pipeline for this CI choice")
+    tool(project, "check-jsonschema", "--builtin-schema", "vendor.gitlab-ci", ".gitlab-ci.yml")
+    tool(project, "check-jsonschema", "--builtin-schema", "vendor.renovate", "renovate.json")
+
+
+def gates(project: Path) -> dict[str, list[str]]:
+    """Each CI job's own commands (setup steps aside), whichever provider runs them."""
+    if (project / ".gitlab-ci.yml").exists():
+        pipeline = yaml.safe_load((project / ".gitlab-ci.yml").read_text())
+        return {
+            name: list(job["script"])
+            for name, job in pipeline.items()
+            if isinstance(job, dict) and "script" in job and not name.startswith(".")
+        }
+    workflow = yaml.safe_load((project / ".github/workflows/ci.yml").read_text())
+    return {
+        name: [
+            step["run"]
+            for step in job["steps"]
+            if "run" in step and step["run"] != "uv sync --locked"
+        ]
+        for name, job in workflow["jobs"].items()
+    }
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql", "mysql"])
+def test_github_and_gitlab_run_the_same_gates(tmp_path: Path, database: str) -> None:
+    """Job for job, the two providers run the same commands against the same database."""
+    github = render(tmp_path / "github", ci="github", database=database)
+    gitlab = render(tmp_path / "gitlab", ci="gitlab", database=database)
+    github_gates, gitlab_gates = gates(github), gates(gitlab)
+    assert (
+        set(github_gates)
+        == set(gitlab_gates)
+        == {"lint", "typecheck", "test", "security", "container"}
+    )
+    for gate in ("lint", "typecheck", "test", "security"):
+        assert github_gates[gate] == gitlab_gates[gate], gate
+    workflow = yaml.safe_load((github / ".github/workflows/ci.yml").read_text())
+    pipeline = yaml.safe_load((gitlab / ".gitlab-ci.yml").read_text())
+    github_services = [
+        service["image"] for service in workflow["jobs"]["test"].get("services", {}).values()
+    ]
+    gitlab_services = [service["name"] for service in pipeline["test"].get("services", [])]
+    assert github_services == gitlab_services
+    assert (database == "sqlite") == (not github_services)

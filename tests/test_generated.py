@@ -7,6 +7,7 @@ lint, strict type check, test suite, migrations and production server are run.
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import httpx
@@ -61,6 +62,13 @@ def test_format_lint_and_types(installed: Path) -> None:
     uv(installed, "run", "--locked", "ruff", "format", "--check", ".")
     uv(installed, "run", "--locked", "ruff", "check", ".")
     uv(installed, "run", "--locked", "mypy")
+
+
+def test_pre_commit_hooks_pass(installed: Path) -> None:
+    """The local hooks run from the lock file and leave a fresh render untouched."""
+    subprocess.run(["git", "init", "-q"], cwd=installed, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=installed, check=True)
+    uv(installed, "run", "--locked", "pre-commit", "run", "--all-files")
 
 
 def test_own_test_suite_passes_with_coverage(installed: Path) -> None:

@@ -25,6 +25,7 @@ COMMON_FILES = {
     "Dockerfile",
     "README.md",
     "compose.yaml",
+    ".pre-commit-config.yaml",
     "pyproject.toml",
     "src/{pkg}/__init__.py",
     "src/{pkg}/__main__.py",
@@ -250,3 +251,7 @@ def test_github_and_gitlab_run_the_same_gates(tmp_path: Path, database: str) -> 
     gitlab_services = [service["name"] for service in pipeline["test"].get("services", [])]
     assert github_services == gitlab_services
     assert (database == "sqlite") == (not github_services)
+
+
+def test_pre_commit_config_is_valid(project: Path) -> None:
+    tool(project, "pre-commit", "validate-config", ".pre-commit-config.yaml")

@@ -286,3 +286,52 @@ def test_logs_are_json_with_request_ids_and_access_fields(project: Path, tmp_pat
         for record in access
     ), access
     assert PASSWORD not in server.log
+
+
+def operations(document: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    """(path, method) -> what a client relies on: success codes, body fields, parameters."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    schemas = document.get("components", {}).get("schemas", {})
+
+    def properties(schema: dict[str, Any]) -> set[str]:
+        while "$ref" in schema:
+            schema = schemas[schema["$ref"].rsplit("/", 1)[-1]]
+        return set(schema.get("properties", {}))
+
+    for path, methods in document["paths"].items():
+        if not path.startswith(("/api/", "/health/")):
+            continue
+        for method, operation in methods.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            found[(path, method)] = {
+                "success": sorted(
+                    code for code in map(str, operation["responses"]) if code < "300"
+                ),
+                "body": properties(body["schema"]) if body else set(),
+                "query": sorted(
+                    parameter["name"]
+                    for parameter in operation.get("parameters", [])
+                    if parameter["in"] == "query"
+                ),
+            }
+    return found
+
+
+def test_openapi_documents_agree_across_frameworks(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Every framework documents the same operations, success codes and request fields."""
+    documents = {}
+    for framework in supported("framework"):
+        root = tmp_path_factory.mktemp(f"openapi-{framework}")
+        rendered = render(root / "project", framework=framework, python_version="3.13")
+        install(rendered, "3.13")
+        with production_server(rendered, root) as running:
+            documents[framework] = operations(httpx.get(f"{running.base_url}/openapi.json").json())
+            running.stop()
+    reference = documents["fastapi"]
+    assert len(reference) == 11  # 2 health, register, me, login, refresh, 5 on items
+    for framework, document in documents.items():
+        assert document == reference, framework

@@ -241,7 +241,7 @@ PAIR_REFUSALS: dict[tuple[str, str], str] = {
         f"{label} with {FRAMEWORKS[framework].label} {LATER}; choose SQLite, or FastAPI "
         f"for {label}."
     )
-    for framework in ("django", "flask")
+    for framework in ("django",)
     for database, label in (("postgresql", "PostgreSQL"), ("mysql", "MySQL / MariaDB"))
 }
 

@@ -205,7 +205,8 @@ def test_refusal_of_supported_and_refused_choices() -> None:
     assert refusal("database", "postgresql", "fastapi") == ""
     assert refusal("database", "postgresql") == ""
     assert "choose SQLite, or FastAPI for PostgreSQL" in refusal("database", "postgresql", "django")
-    assert "choose SQLite, or FastAPI for MySQL" in refusal("database", "mysql", "flask")
+    assert refusal("database", "postgresql", "flask") == ""
+    assert refusal("database", "mysql", "flask") == ""
     assert "not a known framework" in refusal("framework", "rails")
     assert f"accepted: {', '.join(supported('framework'))}." in refusal("framework", "rails")
 
@@ -230,6 +231,21 @@ def test_derive_flask() -> None:
     dev = {requirement.split(">=")[0] for requirement in derived["dev_dependencies"]}
     assert "types-gunicorn" in dev
     assert "httpx2" not in dev
+
+
+@pytest.mark.parametrize(
+    ("database", "driver", "scheme"),
+    [("postgresql", "psycopg[binary]", "postgresql"), ("mysql", "pymysql", "mysql")],
+)
+def test_derive_flask_on_a_server_database(database: str, driver: str, scheme: str) -> None:
+    derived = derive({**DEFAULTS, "framework": "flask", "database": database})
+    names = {requirement.split(">=")[0] for requirement in derived["dependencies"]}
+    # The sync driver, never the async one FastAPI uses.
+    assert driver in names
+    assert not names & {"asyncpg", "aiomysql", "sqlalchemy[asyncio]"}
+    assert derived["database_server"] is True
+    assert str(derived["database_url"]).startswith(f"{scheme}://")
+    assert str(derived["test_database_url"]).startswith(f"{scheme}://")
 
 
 @pytest.mark.parametrize("axis", list(AXES))

@@ -10,6 +10,7 @@ import pexpect
 import pytest
 import yaml
 
+from extensions.catalog import PAIR_REFUSALS
 from extensions.refusals import supported
 
 from .conftest import BIN, TEMPLATE, copier_cli
@@ -31,8 +32,6 @@ INVALID_ANSWERS = [
     # copier lists the choices that are enabled today, whichever they are.
     ("framework", "rails", f"'rails' is not in {supported('framework')}"),
     ("database", "mongodb", "MongoDB is not available"),
-    ("database", "postgresql", "PostgreSQL with Flask is not available"),
-    ("database", "mysql", "MySQL / MariaDB with Flask is not available"),
     ("auth", "oidc", "choose JWT"),
     ("auth", "session", "choose JWT"),
     ("auth", "apikey", "choose JWT"),
@@ -42,10 +41,25 @@ INVALID_ANSWERS = [
 ]
 
 
-PAIRED = {
-    ("database", "postgresql"): ("framework=flask",),
-    ("database", "mysql"): ("framework=flask",),
-}
+# Framework x database pairs still refused (the database question carries the refusal).
+REFUSED_PAIRS = sorted(PAIR_REFUSALS)
+
+
+def assert_refused(destination: Path, data: list[str], message: str) -> None:
+    result = copier_cli(
+        "copy",
+        "--trust",
+        "--defaults",
+        "--vcs-ref=HEAD",
+        *[f"--data={answer}" for answer in data],
+        str(TEMPLATE),
+        str(destination),
+    )
+    assert result.returncode == 1
+    assert message in result.stderr
+    # One line, not a traceback, and nothing half-rendered left behind.
+    assert "Traceback" not in result.stderr
+    assert not destination.exists()
 
 
 @pytest.mark.parametrize(
@@ -56,24 +70,19 @@ PAIRED = {
 def test_invalid_data_is_refused_with_a_clear_message(
     tmp_path: Path, question: str, value: str, message: str
 ) -> None:
-    destination = tmp_path / "project"
-    # Pair refusals need the earlier answer: "framework=flask database=postgresql".
-    extra = [f"--data={answer}" for answer in PAIRED.get((question, value), ())]
-    result = copier_cli(
-        "copy",
-        "--trust",
-        "--defaults",
-        "--vcs-ref=HEAD",
-        *extra,
-        f"--data={question}={value}",
-        str(TEMPLATE),
-        str(destination),
-    )
-    assert result.returncode == 1
-    assert message in result.stderr
-    # One line, not a traceback, and nothing half-rendered left behind.
-    assert "Traceback" not in result.stderr
-    assert not destination.exists()
+    assert_refused(tmp_path / "project", [f"{question}={value}"], message)
+
+
+@pytest.mark.parametrize(
+    ("framework", "database"), REFUSED_PAIRS, ids=["-".join(pair) for pair in REFUSED_PAIRS]
+)
+def test_refused_pairs_are_refused_with_a_clear_message(
+    tmp_path: Path, framework: str, database: str
+) -> None:
+    # Pair refusals need the earlier answer: "framework=django database=postgresql".
+    message = PAIR_REFUSALS[framework, database].split(";")[0]
+    data = [f"framework={framework}", f"database={database}"]
+    assert_refused(tmp_path / "project", data, message)
 
 
 def test_invalid_data_file_is_refused(tmp_path: Path) -> None:
@@ -170,8 +179,7 @@ def test_prompts_refuse_bad_answers_in_a_real_terminal(tmp_path: Path) -> None:
     terminal.child.send("\x1b[B\x1b[B")  # arrow down twice: FastAPI -> Django -> Flask
     terminal.submit()
     terminal.wait_for("Database")
-    # Refused choices are shown, greyed out, with the reason; pairs depend on earlier answers.
-    terminal.wait_for("PostgreSQL with Flask is not available")
+    # Refused choices are shown, greyed out, with the reason.
     terminal.wait_for("MongoDB is not available")
     terminal.submit()
     terminal.wait_for("How clients authenticate")

@@ -73,6 +73,9 @@ def options(settings: Settings) -> dict[str, Any]:
         "workers": settings.workers,
         "worker_class": "gthread",
         "threads": THREADS_PER_WORKER,
+        # Each worker loads the app after the fork, so no database connection or pool is
+        # ever shared between processes.
+        "preload_app": False,
         "timeout": WORKER_TIMEOUT_SECONDS,
         "graceful_timeout": settings.graceful_shutdown_seconds,
         "keepalive": KEEPALIVE_SECONDS,

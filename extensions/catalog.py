@@ -50,6 +50,14 @@ class Framework:
     refusal: str | None = None
     # What hashes local passwords; Django ships its own hashers (argon2 via django[argon2]).
     password_hashing: tuple[str, ...] = ("pwdlib[argon2]>=0.3",)
+    # Server databases whose connections this stack pools per worker process (the pool
+    # settings exist only there); (database, packages the pool needs beside the driver).
+    pooled_databases: tuple[tuple[str, tuple[str, ...]], ...] = (
+        ("postgresql", ()),
+        ("mysql", ()),
+    )
+    # Development packages per database (type stubs for a driver the code imports).
+    database_dev_dependencies: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,6 +122,11 @@ FRAMEWORKS: dict[str, Framework] = {
         migrations=DJANGO_MIGRATIONS,
         mypy_plugins=("mypy_django_plugin.main", "pydantic.mypy"),
         password_hashing=(),
+        # Django pools PostgreSQL through psycopg's pool; on MySQL / MariaDB it has no pool
+        # and keeps one persistent connection per server thread instead.
+        pooled_databases=(("postgresql", ("psycopg-pool>=3.3",)),),
+        # db.py imports PyMySQL itself (to stand in for mysqlclient).
+        database_dev_dependencies=(("mysql", ("types-pymysql>=1.2",)),),
     ),
     "flask": Framework(
         key="flask",
@@ -211,7 +224,7 @@ PAIR_REFUSALS: dict[tuple[str, str], str] = {
         f"{label} with {FRAMEWORKS[framework].label} {LATER}; choose SQLite, or FastAPI "
         f"for {label}."
     )
-    for framework in ("django", "flask")
+    for framework in ("flask",)
     for database, label in (("postgresql", "PostgreSQL"), ("mysql", "MySQL / MariaDB"))
 }
 

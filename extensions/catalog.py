@@ -50,6 +50,14 @@ class Framework:
     refusal: str | None = None
     # What hashes local passwords; Django ships its own hashers (argon2 via django[argon2]).
     password_hashing: tuple[str, ...] = ("pwdlib[argon2]>=0.3",)
+    # Server databases whose connections this stack pools per worker process (the pool
+    # settings exist only there); (database, packages the pool needs beside the driver).
+    pooled_databases: tuple[tuple[str, tuple[str, ...]], ...] = (
+        ("postgresql", ()),
+        ("mysql", ()),
+    )
+    # Development packages per database (type stubs for a driver the code imports).
+    database_dev_dependencies: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,6 +134,11 @@ FRAMEWORKS: dict[str, Framework] = {
         migrations=DJANGO_MIGRATIONS,
         mypy_plugins=("mypy_django_plugin.main", "pydantic.mypy"),
         password_hashing=(),
+        # Django pools PostgreSQL through psycopg's pool; on MySQL / MariaDB it has no pool
+        # and keeps one persistent connection per server thread instead.
+        pooled_databases=(("postgresql", ("psycopg-pool>=3.3",)),),
+        # db.py imports PyMySQL itself (to stand in for mysqlclient).
+        database_dev_dependencies=(("mysql", ("types-pymysql>=1.2",)),),
     ),
     "flask": Framework(
         key="flask",
@@ -234,16 +247,10 @@ AUTHS: dict[str, Auth] = {
     ),
 }
 
-# Framework x database pairs that are refused although each answer alone is accepted.
-# The database question comes after the framework question, so it carries the refusal.
-PAIR_REFUSALS: dict[tuple[str, str], str] = {
-    (framework, database): (
-        f"{label} with {FRAMEWORKS[framework].label} {LATER}; choose SQLite, or FastAPI "
-        f"for {label}."
-    )
-    for framework in ("django",)
-    for database, label in (("postgresql", "PostgreSQL"), ("mysql", "MySQL / MariaDB"))
-}
+# Framework x database pairs that are refused although each answer alone is accepted
+# (message per pair). The database question comes after the framework question, so it
+# carries the refusal. Every pair works today; MongoDB will need entries here.
+PAIR_REFUSALS: dict[tuple[str, str], str] = {}
 
 CIS: dict[str, CI] = {
     "github": CI(key="github", label="GitHub Actions"),

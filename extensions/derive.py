@@ -44,11 +44,15 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
 
     database_url, test_database_url = _database_urls(database.url_scheme, package)
     driver = database.async_driver if framework.is_async else database.sync_driver
+    pools = dict(framework.pooled_databases)
+    database_pool = database.is_server and database.key in pools
+    driver += pools.get(database.key, ())
     hashing = framework.password_hashing if auth.local_passwords else ()
     dependencies = _sorted_unique(
         COMMON_DEPENDENCIES + framework.dependencies + driver + auth.dependencies + hashing
     )
-    dev_dependencies = _sorted_unique(DEV_DEPENDENCIES + framework.dev_dependencies)
+    database_dev = dict(framework.database_dev_dependencies).get(database.key, ())
+    dev_dependencies = _sorted_unique(DEV_DEPENDENCIES + framework.dev_dependencies + database_dev)
 
     flags = {f"{axis}_{key}": False for axis, keys in _FLAG_AXES.items() for key in keys}
     flags.update(
@@ -82,6 +86,8 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
         "dependencies": dependencies,
         "dev_dependencies": dev_dependencies,
         "database_server": database.is_server,
+        # The service pools server connections per worker (DATABASE_POOL_* settings).
+        "database_pool": database_pool,
         "database_label": database.label,
         "database_url": database_url,
         "test_database_url": test_database_url,

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from extensions.catalog import AXES, PYTHON_VERSIONS
+from extensions.catalog import AXES, PAIR_REFUSALS, PYTHON_VERSIONS
 from extensions.derive import derive
 from extensions.naming import (
     author_name_error,
@@ -178,6 +178,33 @@ def test_django_dependencies_and_commands() -> None:
     assert derived["serve_command"] == "uv run python -m payments_api"
 
 
+@pytest.mark.parametrize(
+    ("framework", "database", "pool", "drivers"),
+    [
+        ("fastapi", "postgresql", True, {"asyncpg"}),
+        ("fastapi", "mysql", True, {"aiomysql"}),
+        ("fastapi", "sqlite", False, {"aiosqlite"}),
+        # Django pools PostgreSQL with psycopg's pool; MySQL connections persist per thread.
+        ("django", "postgresql", True, {"psycopg", "psycopg-pool"}),
+        ("django", "mysql", False, {"pymysql"}),
+        ("django", "sqlite", False, set()),
+    ],
+)
+def test_server_databases_get_their_driver_and_pool(
+    framework: str, database: str, pool: bool, drivers: set[str]
+) -> None:
+    derived = derive({**DEFAULTS, "framework": framework, "database": database})
+    assert derived["database_pool"] is pool
+    names = {requirement.split(">=")[0].split("[")[0] for requirement in derived["dependencies"]}
+    known = {"asyncpg", "aiomysql", "aiosqlite", "psycopg", "psycopg-pool", "pymysql"}
+    assert names & known == drivers
+
+
+def test_django_on_mysql_type_checks_pymysql() -> None:
+    derived = derive({**DEFAULTS, "framework": "django", "database": "mysql"})
+    assert "types-pymysql>=1.2" in derived["dev_dependencies"]
+
+
 def test_fastapi_hashes_passwords_with_pwdlib() -> None:
     derived = derive(DEFAULTS)
     assert "pwdlib[argon2]>=0.3" in derived["dependencies"]
@@ -204,9 +231,9 @@ def test_refusal_of_supported_and_refused_choices() -> None:
     assert "choose SQLite" in refusal("database", "mongodb")
     assert refusal("database", "postgresql", "fastapi") == ""
     assert refusal("database", "postgresql") == ""
-    assert "choose SQLite, or FastAPI for PostgreSQL" in refusal("database", "postgresql", "django")
-    assert refusal("database", "postgresql", "flask") == ""
-    assert refusal("database", "mysql", "flask") == ""
+    for framework in ("django", "flask"):
+        assert refusal("database", "postgresql", framework) == ""
+        assert refusal("database", "mysql", framework) == ""
     assert "not a known framework" in refusal("framework", "rails")
     assert f"accepted: {', '.join(supported('framework'))}." in refusal("framework", "rails")
 
@@ -281,3 +308,10 @@ def test_good_branch_names_pass(name: str) -> None:
 )
 def test_bad_branch_names_are_refused(name: str) -> None:
     assert "not a valid branch name" in branch_name_error(name)
+
+
+def test_pair_refusals_refuse_only_their_pair(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(PAIR_REFUSALS, ("flask", "mysql"), "Flask on MySQL: choose PostgreSQL.")
+    assert refusal("database", "mysql", "flask") == "Flask on MySQL: choose PostgreSQL."
+    assert refusal("database", "mysql", "django") == ""
+    assert refusal("database", "postgresql", "flask") == ""

@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from .app import create_app, setup_django
 from .config import Settings
-from .db import wait_for_database
+from .db import close_connections, wait_for_database
 from .log import configure_logging
 from .server import Server, gunicorn_options
 
@@ -24,6 +24,8 @@ def main(argv: list[str] | None = None) -> None:
     setup_django()
     # Wait here, once, rather than in every worker: a missing database fails start-up clearly.
     wait_for_database(settings.database_startup_timeout_seconds)
+    # Workers are forked from this process: each opens connections of its own.
+    close_connections()
     if args.reload:
         # Django's development server: reloads on code changes, serves static files.
         call_command("runserver", f"{settings.host}:{settings.port}")

@@ -195,6 +195,8 @@ def test_items_crud(client: httpx.Client) -> None:
     item = created.json()
     assert set(item) == {"id", "title", "description", "created_at", "updated_at"}
     assert (item["title"], item["description"]) == ("Buy milk", "2 l")
+    for stamp in (item["created_at"], item["updated_at"]):  # never a naive timestamp
+        assert stamp.endswith(("Z", "+00:00")), stamp
     url = f"/api/v1/items/{item['id']}"
 
     assert client.get(url, headers=headers).json() == item

@@ -1,10 +1,11 @@
 """Request and response bodies of the users API."""
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+from ..timestamps import UtcDatetime
 
 PASSWORD_MIN_LENGTH = 12
 # argon2 hashes any length without truncation; the cap only bounds the hashing work.
@@ -26,4 +27,4 @@ class UserRead(BaseModel):
     id: uuid.UUID
     email: str
     is_active: bool
-    created_at: datetime
+    created_at: UtcDatetime

@@ -1,11 +1,11 @@
 """Request and response bodies of the items API."""
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from ..timestamps import UtcDatetime
 from .models import DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH
 
 Title = Annotated[
@@ -36,5 +36,5 @@ class ItemRead(BaseModel):
     id: uuid.UUID
     title: str
     description: str | None
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDatetime
+    updated_at: UtcDatetime

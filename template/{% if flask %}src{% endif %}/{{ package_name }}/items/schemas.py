@@ -1,12 +1,12 @@
 """Request and response bodies of the items API."""
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from ..pagination import Page
+from ..timestamps import UtcDatetime
 from .models import DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH
 
 Title = Annotated[
@@ -37,8 +37,8 @@ class ItemRead(BaseModel):
     id: uuid.UUID
     title: str
     description: str | None
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
 
 
 class ItemPath(BaseModel):

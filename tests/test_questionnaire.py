@@ -220,7 +220,7 @@ def test_questions_that_do_not_apply_are_not_asked(tmp_path: Path) -> None:
         terminal.submit()
     terminal.wait_for("CI provider")
     time.sleep(0.3)
-    terminal.child.send("\x1b[B")  # arrow down, past the refused GitLab CI, to "None"
+    terminal.child.send("\x1b[B\x1b[B")  # arrow down twice: GitHub -> GitLab -> None
     terminal.submit()
     index = terminal.child.expect_exact(["Default branch", "Next steps"])
     assert index == 1, "the default branch question was asked although there is no CI"

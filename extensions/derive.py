@@ -63,9 +63,11 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
             f"ci_{ci.key}": True,
         }
     )
-    migrate_and_check = (
-        f"uv run {framework.migrations.apply} && uv run {framework.migrations.check}"
-    )
+    # The commands a developer runs; the CI gates below run these same strings.
+    migrate = f"uv run {framework.migrations.apply}"
+    migration_check = f"uv run {framework.migrations.check}"
+    test = "uv run pytest"
+    typecheck = "uv run mypy"
     lint = ["uv run ruff format --check .", "uv run ruff check ."]
     security = [
         "uv run bandit --configfile pyproject.toml --severity-level medium --recursive src",
@@ -97,20 +99,19 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
         # Every framework serves with `python -m <package>`: one command to learn.
         "serve_command": f"uv run python -m {package}",
         "dev_command": f"uv run python -m {package} --reload",
-        "migrate_command": f"uv run {framework.migrations.apply}",
-        "migration_check_command": f"uv run {framework.migrations.check}",
+        "migrate_command": migrate,
+        "migration_check_command": migration_check,
         "migration_create_command": f"uv run {framework.migrations.create}",
         # Inside the image there is no uv: the virtualenv is on PATH.
         "image_migrate_command": framework.migrations.apply,
-        "test_command": "uv run pytest",
+        "test_command": test,
         "lint_commands": lint,
-        "typecheck_command": "uv run mypy",
-        "security_commands": security,
+        "typecheck_command": typecheck,
         # The gates every CI provider runs, job for job, with the same commands.
         "ci_gates": {
             "lint": lint,
-            "typecheck": ["uv run mypy"],
-            "test": ["uv run pytest", migrate_and_check],
+            "typecheck": [typecheck],
+            "test": [test, f"{migrate} && {migration_check}"],
             "security": security,
         },
         "ci_service": _ci_service(database),

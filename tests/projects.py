@@ -152,12 +152,13 @@ class Server:
 @contextmanager
 def production_server(project: Path, data_dir: Path, workers: int = 1) -> Iterator[Server]:
     """The README's production command, with production settings and JSON logs."""
-    with database_url(project, data_dir) as url, _serve(project, url, workers) as server:
+    with database_url(project, data_dir) as url, serve_on(project, url, workers) as server:
         yield server
 
 
 @contextmanager
-def _serve(project: Path, url: str, workers: int) -> Iterator[Server]:
+def serve_on(project: Path, url: str, workers: int) -> Iterator[Server]:
+    """The production command on a database URL the caller provides (migrated first)."""
     env = uv_env(
         ENVIRONMENT="production",
         SECRET_KEY=PRODUCTION_SECRET,

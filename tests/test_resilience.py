@@ -22,7 +22,7 @@ import pytest
 from extensions.refusals import refusal, supported
 
 from .conftest import render
-from .projects import _serve, free_port, install
+from .projects import free_port, install, serve_on
 
 pytestmark = pytest.mark.slow
 
@@ -115,7 +115,7 @@ def test_readiness_follows_the_database_down_and_back(
         python_version="3.13",
     )
     install(project, "3.13")
-    with _serve(project, postgres.url, workers=1) as server:
+    with serve_on(project, postgres.url, workers=1) as server:
         ready = f"{server.base_url}/health/ready"
         wait_for(ready, 200, 10)
         postgres.stop()

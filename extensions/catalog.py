@@ -218,33 +218,48 @@ AUTHS: dict[str, Auth] = {
     "jwt": Auth(
         key="jwt",
         label="JWT",
-        dependencies=("pyjwt>=2.15", "email-validator>=2.4"),
+        dependencies=("pyjwt>=2.15", "email-validator>=2.4", "limits[redis]>=5.8"),
         local_passwords=True,
     ),
     "oidc": Auth(
         key="oidc",
         label="OAuth2 / OIDC",
-        dependencies=(),
-        refusal=f"OAuth2 / OIDC {LATER}; choose JWT (local users) for now.",
+        # PyJWKClient (JWKS fetch and cache) and RS/ES signatures need the crypto extra.
+        dependencies=("pyjwt[crypto]>=2.15", "limits[redis]>=5.8"),
     ),
     "session": Auth(
         key="session",
         label="Session",
-        dependencies=(),
-        refusal=f"Session auth {LATER}; choose JWT for now.",
+        dependencies=("email-validator>=2.4", "limits[redis]>=5.8"),
+        local_passwords=True,
     ),
     "apikey": Auth(
         key="apikey",
         label="API key",
-        dependencies=(),
-        refusal=f"API-key auth {LATER}; choose JWT for now.",
+        dependencies=("email-validator>=2.4", "limits[redis]>=5.8"),
     ),
     "none": Auth(
         key="none",
         label="None",
         dependencies=(),
-        refusal=f"Running without auth {LATER}; choose JWT for now.",
     ),
+}
+
+# Framework x auth pairs that are refused although each answer alone is accepted. The auth
+# question comes after the framework question, so it carries the refusal.
+AUTH_PAIR_REFUSALS: dict[tuple[str, str], str] = {
+    ("fastapi", "oidc"): f"OAuth2 / OIDC with FastAPI {LATER}; choose JWT for now.",
+    ("fastapi", "session"): f"Session auth with FastAPI {LATER}; choose JWT for now.",
+    ("fastapi", "apikey"): f"API-key auth with FastAPI {LATER}; choose JWT for now.",
+    ("fastapi", "none"): f"Running FastAPI without auth {LATER}; choose JWT for now.",
+    ("django", "oidc"): f"OAuth2 / OIDC with Django {LATER}; choose JWT for now.",
+    ("django", "session"): f"Session auth with Django {LATER}; choose JWT for now.",
+    ("django", "apikey"): f"API-key auth with Django {LATER}; choose JWT for now.",
+    ("django", "none"): f"Running Django without auth {LATER}; choose JWT for now.",
+    ("flask", "oidc"): f"OAuth2 / OIDC with Flask {LATER}; choose JWT for now.",
+    ("flask", "session"): f"Session auth with Flask {LATER}; choose JWT for now.",
+    ("flask", "apikey"): f"API-key auth with Flask {LATER}; choose JWT for now.",
+    ("flask", "none"): f"Running Flask without auth {LATER}; choose JWT for now.",
 }
 
 # Framework x database pairs that are refused although each answer alone is accepted

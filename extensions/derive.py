@@ -83,6 +83,9 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
         "django": framework.key == "django",
         "flask": framework.key == "flask",
         "alembic": framework.orm == "sqlalchemy",
+        # Auth overlays: accounts exist unless the API is public; passwords only for some.
+        "has_users": auth.key != "none",
+        "local_passwords": auth.local_passwords,
         "project_slug": slugify(answers["project_name"]),
         "python_target": "py" + python.replace(".", ""),
         "dependencies": dependencies,

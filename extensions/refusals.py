@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .catalog import AXES, PAIR_REFUSALS
+from .catalog import AUTH_PAIR_REFUSALS, AXES, PAIR_REFUSALS
 
 
 def refusal(axis: str, value: str, framework: str | None = None) -> str:
@@ -17,9 +17,11 @@ def refusal(axis: str, value: str, framework: str | None = None) -> str:
         return choice.refusal
     if axis == "database" and framework is not None:
         return PAIR_REFUSALS.get((framework, value), "")
+    if axis == "auth" and framework is not None:
+        return AUTH_PAIR_REFUSALS.get((framework, value), "")
     return ""
 
 
-def supported(axis: str) -> list[str]:
-    """The values of ``axis`` the template can render today."""
-    return [key for key, row in AXES[axis].items() if row.refusal is None]
+def supported(axis: str, framework: str | None = None) -> list[str]:
+    """The values of ``axis`` the template can render today (with ``framework``, if given)."""
+    return [key for key in AXES[axis] if not refusal(axis, key, framework)]

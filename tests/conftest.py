@@ -30,7 +30,7 @@ def accepted_combinations() -> Iterator[dict[str, str]]:
         supported("ci"),
         PYTHON_VERSIONS,
     ):
-        if refusal("database", database, framework):
+        if refusal("database", database, framework) or refusal("auth", auth, framework):
             continue
         yield {
             "framework": framework,

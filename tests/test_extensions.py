@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from extensions.catalog import AXES, PAIR_REFUSALS, PYTHON_VERSIONS
+from extensions.catalog import AUTH_PAIR_REFUSALS, AXES, PAIR_REFUSALS, PYTHON_VERSIONS
 from extensions.derive import derive
 from extensions.naming import (
     author_name_error,
@@ -281,7 +281,7 @@ def test_copier_choices_match_the_catalog(axis: str) -> None:
     choices = COPIER_YML[axis]["choices"]
     values = [choice["value"] for choice in choices.values()]
     assert values == list(AXES[axis])
-    context = ", framework" if axis == "database" else ""
+    context = ", framework" if axis in ("database", "auth") else ""
     for choice in choices.values():
         assert choice["validator"] == f"{{{{ refusal('{axis}', '{choice['value']}'{context}) }}}}"
     assert COPIER_YML[axis]["default"] in supported(axis)
@@ -315,3 +315,31 @@ def test_pair_refusals_refuse_only_their_pair(monkeypatch: pytest.MonkeyPatch) -
     assert refusal("database", "mysql", "flask") == "Flask on MySQL: choose PostgreSQL."
     assert refusal("database", "mysql", "django") == ""
     assert refusal("database", "postgresql", "flask") == ""
+
+
+def test_auth_pair_refusals_refuse_only_their_pair(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(AUTH_PAIR_REFUSALS, ("flask", "jwt"), "JWT on Flask: choose a session.")
+    assert refusal("auth", "jwt", "flask") == "JWT on Flask: choose a session."
+    assert refusal("auth", "jwt", "django") == ""
+    assert "jwt" not in supported("auth", "flask")
+    assert "jwt" in supported("auth", "fastapi")
+
+
+def test_auth_pairs_without_a_refusal_are_supported() -> None:
+    for framework in supported("framework"):
+        accepted = supported("auth", framework)
+        assert "jwt" in accepted
+        for auth in AXES["auth"]:
+            assert (auth in accepted) == ((framework, auth) not in AUTH_PAIR_REFUSALS)
+
+
+@pytest.mark.parametrize("auth", ["jwt", "oidc", "session", "apikey", "none"])
+def test_derive_auth_flags(auth: str) -> None:
+    derived = derive({**DEFAULTS, "auth": auth})
+    assert derived[f"auth_{auth}"] is True
+    assert sum(derived[f"auth_{key}"] for key in AXES["auth"]) == 1
+    assert derived["has_users"] is (auth != "none")
+    assert derived["local_passwords"] is (auth in ("jwt", "session"))
+    names = {requirement.split(">=")[0] for requirement in derived["dependencies"]}
+    assert ("pwdlib[argon2]" in names) is (auth in ("jwt", "session"))
+    assert ("limits[redis]" in names) is (auth != "none")

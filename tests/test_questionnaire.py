@@ -10,7 +10,7 @@ import pexpect
 import pytest
 import yaml
 
-from extensions.catalog import PAIR_REFUSALS
+from extensions.catalog import AUTH_PAIR_REFUSALS, PAIR_REFUSALS
 from extensions.refusals import supported
 
 from .conftest import BIN, TEMPLATE, copier_cli
@@ -32,10 +32,7 @@ INVALID_ANSWERS = [
     # copier lists the choices that are enabled today, whichever they are.
     ("framework", "rails", f"'rails' is not in {supported('framework')}"),
     ("database", "mongodb", "MongoDB is not available"),
-    ("auth", "oidc", "choose JWT"),
-    ("auth", "session", "choose JWT"),
-    ("auth", "apikey", "choose JWT"),
-    ("auth", "none", "choose JWT"),
+    ("auth", "kerberos", "'kerberos' is not in"),
     ("default_branch", "feature..x", "not a valid branch name"),
     ("default_branch", "-main", "not a valid branch name"),
 ]
@@ -83,6 +80,22 @@ def test_refused_pairs_are_refused_with_a_clear_message(
     message = PAIR_REFUSALS[framework, database].split(";")[0]
     data = [f"framework={framework}", f"database={database}"]
     assert_refused(tmp_path / "project", data, message)
+
+
+# Framework x auth pairs still refused (the auth question carries the refusal).
+REFUSED_AUTH_PAIRS = sorted(AUTH_PAIR_REFUSALS)
+
+
+@pytest.mark.parametrize(
+    ("framework", "auth"),
+    REFUSED_AUTH_PAIRS,
+    ids=["-".join(pair) for pair in REFUSED_AUTH_PAIRS],
+)
+def test_refused_auth_pairs_are_refused_with_a_clear_message(
+    tmp_path: Path, framework: str, auth: str
+) -> None:
+    message = AUTH_PAIR_REFUSALS[framework, auth].split(";")[0]
+    assert_refused(tmp_path / "project", [f"framework={framework}", f"auth={auth}"], message)
 
 
 def test_invalid_data_file_is_refused(tmp_path: Path) -> None:

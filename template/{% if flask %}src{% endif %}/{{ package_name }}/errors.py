@@ -20,9 +20,10 @@ class DomainError(Exception):
     status: ClassVar[HTTPStatus] = HTTPStatus.BAD_REQUEST
     headers: ClassVar[dict[str, str]] = {}
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, errors: "list[FieldError] | None" = None) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.errors = errors
 
 
 class NotFoundError(DomainError):
@@ -36,6 +37,12 @@ class ConflictError(DomainError):
 class AuthenticationError(DomainError):
     status = HTTPStatus.UNAUTHORIZED
     headers: ClassVar[dict[str, str]] = {"WWW-Authenticate": "Bearer"}
+
+
+class InvalidInputError(DomainError):
+    """Well-formed input that breaks a rule of the service (a weak password, say)."""
+
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
 
 
 class PermissionDeniedError(DomainError):
@@ -117,7 +124,7 @@ def validation_problem(error: ValidationError) -> Response:
 
 
 def _domain_error(exc: DomainError) -> Response:
-    return problem(exc.status, exc.detail, headers=exc.headers)
+    return problem(exc.status, exc.detail, headers=exc.headers, errors=exc.errors)
 
 
 def _http_error(exc: HTTPException) -> Response:

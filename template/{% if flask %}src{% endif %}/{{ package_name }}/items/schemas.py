@@ -46,4 +46,4 @@ class ItemPath(BaseModel):
 
 
 class ItemPage(Page[ItemRead]):
-    """One page of the current user's items."""
+    """One page of items."""

@@ -159,21 +159,30 @@ class Server:
 
 
 @contextmanager
-def production_server(project: Path, data_dir: Path, workers: int = 1) -> Iterator[Server]:
+def production_server(
+    project: Path, data_dir: Path, workers: int = 1, **settings: str
+) -> Iterator[Server]:
     """The README's production command, with production settings and JSON logs."""
-    with database_url(project, data_dir) as url, serve_on(project, url, workers) as server:
+    with (
+        database_url(project, data_dir) as url,
+        serve_on(project, url, workers, **settings) as server,
+    ):
         yield server
 
 
 @contextmanager
-def serve_on(project: Path, url: str, workers: int) -> Iterator[Server]:
-    """The production command on a database URL the caller provides (migrated first)."""
+def serve_on(project: Path, url: str, workers: int, **settings: str) -> Iterator[Server]:
+    """The production command on a database URL the caller provides (migrated first);
+    ``settings`` are extra environment variables (FOO_BAR="...")."""
     env = uv_env(
         ENVIRONMENT="production",
         SECRET_KEY=PRODUCTION_SECRET,
+        # Production refuses the placeholder issuer; nothing here calls the provider.
+        OIDC_ISSUER="https://idp.template-tests.invalid/realms/ci",
         DATABASE_URL=url,
         PORT=str(free_port()),
         WORKERS=str(workers),
+        **settings,
     )
     run_documented(project, "migrate_command", env=env)
     package = str(derived(project)["serve_command"]).split()[-1]

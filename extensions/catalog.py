@@ -259,7 +259,6 @@ AUTH_PAIR_REFUSALS: dict[tuple[str, str], str] = {
     ("flask", "oidc"): f"OAuth2 / OIDC with Flask {LATER}; choose JWT for now.",
     ("flask", "session"): f"Session auth with Flask {LATER}; choose JWT for now.",
     ("flask", "apikey"): f"API-key auth with Flask {LATER}; choose JWT for now.",
-    ("flask", "none"): f"Running Flask without auth {LATER}; choose JWT for now.",
 }
 
 # Framework x database pairs that are refused although each answer alone is accepted

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import pytest
     from django.test import Client
 
     # The test client's response type (with .json()), which exists only in django-stubs.
@@ -41,7 +43,7 @@ def create_account(client: Client, email: str | None = None, password: str = PAS
     email = email or new_email()
     credentials = {"email": email, "password": password}
     registered = client.post("/api/v1/users", credentials, content_type=JSON)
-    assert registered.status_code == 201, registered.content
+    assert registered.status_code == 202, registered.content
     logged_in = client.post("/api/v1/auth/login", credentials, content_type=JSON)
     assert logged_in.status_code == 200, logged_in.content
     tokens = logged_in.json()
@@ -58,3 +60,21 @@ def assert_problem(response: Response, status: int) -> dict[str, Any]:
     assert body["type"] == "about:blank"
     assert body["request_id"] == response.headers["x-request-id"]
     return body
+
+
+class JsonLog:
+    """The structured log lines written during this test (see the `json_log` fixture)."""
+
+    def __init__(self, caplog: pytest.LogCaptureFixture) -> None:
+        self._caplog = caplog
+
+    def lines(self) -> list[dict[str, Any]]:
+        # structlog hands the standard library its event dict; JSON is what would be written.
+        return [
+            json.loads(json.dumps(record.msg, default=str))
+            for record in self._caplog.records
+            if isinstance(record.msg, dict)
+        ]
+
+    def events(self) -> set[str]:
+        return {str(line["event"]) for line in self.lines()}

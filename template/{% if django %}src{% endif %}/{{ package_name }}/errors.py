@@ -29,9 +29,17 @@ class DomainError(Exception):
     status: ClassVar[HTTPStatus] = HTTPStatus.BAD_REQUEST
     headers: ClassVar[dict[str, str]] = {}
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, **extensions: Any) -> None:
         super().__init__(detail)
         self.detail = detail
+        # Extra members of the problem+json body, e.g. the `errors` of a 422.
+        self.extensions = extensions
+
+
+class InvalidInputError(DomainError):
+    """Input the schema accepts but a rule of the service refuses (a too-common password)."""
+
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
 
 
 class NotFoundError(DomainError):
@@ -82,7 +90,7 @@ def problem_handler(request: HttpRequest, exc: Exception) -> HttpResponse:
     """Map every exception raised in an API view to problem+json."""
     match exc:
         case DomainError():
-            return problem(exc.status, exc.detail, headers=exc.headers)
+            return problem(exc.status, exc.detail, headers=exc.headers, **exc.extensions)
         case ValidationError():
             # Location, message and type only: submitted values are never echoed back.
             errors = [
@@ -120,6 +128,15 @@ def _framework_problem(exc: HttpError | Http404) -> HttpResponse:
         # body, it is a 422 here.
         return problem(HTTPStatus.UNPROCESSABLE_ENTITY, "The request body is not valid JSON.")
     return problem(HTTPStatus(exc.status_code))
+
+
+def too_many_requests(retry_after: int) -> HttpResponse:
+    """The 429 of a spent rate limit; Retry-After says when the next attempt may succeed."""
+    return problem(
+        HTTPStatus.TOO_MANY_REQUESTS,
+        "Too many attempts; try again later.",
+        headers={"Retry-After": str(retry_after)},
+    )
 
 
 def install_error_handlers(api: NinjaAPI) -> None:

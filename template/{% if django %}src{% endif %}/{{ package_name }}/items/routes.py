@@ -6,13 +6,13 @@ from http import HTTPStatus
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from ..auth.dependencies import bearer, current_user
+from ..auth.dependencies import authenticated, current_user
 from ..pagination import Page, PageParams
 from . import service
 from .models import Item
 from .schemas import ItemCreate, ItemRead, ItemUpdate
 
-router = Router(tags=["items"], auth=bearer)
+router = Router(tags=["items"], auth=authenticated)
 # Error bodies are problem+json (see the README); Ninja lists these statuses without a schema.
 _UNAUTHORIZED = {HTTPStatus.UNAUTHORIZED: None}
 _NOT_FOUND = {**_UNAUTHORIZED, HTTPStatus.NOT_FOUND: None}

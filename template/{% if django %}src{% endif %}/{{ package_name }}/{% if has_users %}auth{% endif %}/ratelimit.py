@@ -10,7 +10,7 @@ from ..config import Settings
 from ..errors import too_many_requests
 from .throttle import RateLimitedError, Throttle
 
-ThrottleName = Literal["login", "register"]
+ThrottleName = Literal["login", "register", "apikey"]
 
 logger = structlog.get_logger(__name__)
 # One throttle per name and configuration, built at its first use and kept: the counters
@@ -19,7 +19,7 @@ _throttles: dict[tuple[str, str, str, str], Throttle] = {}
 
 
 def throttle(name: ThrottleName) -> Throttle:
-    """The throttle for logins and password changes ("login") or registrations."""
+    """The throttle for logins and password changes ("login"), registrations or API keys."""
     service: Settings = settings.SERVICE
     key = (
         name,

@@ -154,7 +154,7 @@ def test_dockerfile_runs_as_non_root_with_a_healthcheck(project: Path) -> None:
 
 
 def test_project_name_and_slug_propagate(tmp_path: Path) -> None:
-    project = render(tmp_path / "p", project_name="Payments API", author_email="pay@example.com")
+    project = render(tmp_path / "p", project_name="Payments API", team_email="pay@example.com")
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
     assert pyproject["project"]["name"] == "payments-api"
     assert pyproject["project"]["authors"] == [

@@ -1,0 +1,133 @@
+"""The generated scripts/template_drift.py, run as the scheduled CI jobs run it, on
+repositories that are behind, current, drifted, or both."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .conftest import TEMPLATE
+from .lifecycle import GIT_ENV, PREVIOUS, TemplateClone, commit_all, git
+
+SCRIPT = TEMPLATE / "template/scripts/template_drift.py"
+CURRENT, UPDATE_AVAILABLE, DRIFT, BOTH = 0, 10, 11, 12
+
+
+def drift(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The script as CI runs it (`uv run` gives it the pinned copier; here, this venv's)."""
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), *args],
+        cwd=project,
+        env={**os.environ, **GIT_ENV},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture
+def behind(template_clone: TemplateClone, tmp_path: Path) -> Path:
+    project = template_clone.render(tmp_path / "behind", ref=PREVIOUS, framework="flask")
+    commit_all(project, "v0.1.0 render")
+    return project
+
+
+@pytest.fixture
+def current(template_clone: TemplateClone, tmp_path: Path) -> Path:
+    project = template_clone.render(tmp_path / "current", ci="gitlab")
+    commit_all(project, "render")
+    return project
+
+
+def test_current_repository_passes(current: Path) -> None:
+    result = drift(current)
+    assert result.returncode == CURRENT, result.stdout + result.stderr
+    assert "is the newest" in result.stdout
+    assert "Every template file matches" in result.stdout
+    assert not git(current, "worktree", "list", "--porcelain").count("worktree ") > 1
+
+
+def test_repository_behind_the_newest_release_is_reported(behind: Path) -> None:
+    result = drift(behind)
+    assert result.returncode == UPDATE_AVAILABLE, result.stdout + result.stderr
+    assert re.search(r"release 999\.0\.0 is out; this project is on 0\.1\.0", result.stdout)
+    assert "Every template file matches" in result.stdout
+
+
+def test_local_drift_is_reported_file_by_file(current: Path) -> None:
+    readme = current / "README.md"
+    readme.write_text(readme.read_text().replace("## Quickstart", "## Getting started"))
+    (current / "compose.yaml").unlink()
+    (current / ".env").write_text("LOG_LEVEL=DEBUG\n")  # the project's own: never reported
+    (current / "src/my_service/reports.py").write_text('"""Ours."""\n')  # not the template's
+    commit_all(current, "local changes")
+    (current / "Dockerfile").write_text("uncommitted changes are not looked at\n")
+
+    result = drift(current)
+    assert result.returncode == DRIFT, result.stdout + result.stderr
+    reported = re.findall(r"^  - `(.+)`$", result.stdout, re.MULTILINE)
+    assert sorted(reported) == ["?? compose.yaml", "M README.md"]
+
+
+def test_behind_and_drifted(behind: Path) -> None:
+    (behind / "README.md").write_text("# Ours now\n")
+    commit_all(behind, "edit README")
+    result = drift(behind)
+    assert result.returncode == BOTH, result.stdout + result.stderr
+
+
+def test_step_summary_is_written_on_github(current: Path, tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT)],
+        cwd=current,
+        env={**os.environ, **GIT_ENV, "GITHUB_STEP_SUMMARY": str(summary)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == CURRENT, result.stderr
+    assert summary.read_text().startswith("## Template status")
+
+
+def test_update_mode_brings_a_behind_repository_to_the_newest_release(behind: Path) -> None:
+    result = drift(behind, "update")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "conflict:" not in result.stdout
+    assert yaml.safe_load((behind / ".copier-answers.yml").read_text())["_commit"] == "v999.0.0"
+    commit_all(behind, "template update")
+    assert drift(behind).returncode == CURRENT
+
+
+def test_unreachable_template_is_an_error_not_a_pass(current: Path) -> None:
+    answers = current / ".copier-answers.yml"
+    answers.write_text(
+        re.sub(r"_src_path: .*", "_src_path: /nonexistent/template", answers.read_text())
+    )
+    commit_all(current, "template moved")
+    result = drift(current)
+    assert result.returncode == 1
+    assert "template_drift:" in result.stderr
+
+
+def test_script_pins_the_copier_the_template_requires() -> None:
+    """uv reads the script's inline metadata: the same copier as copier.yml and this repo."""
+    block = re.search(r"^# /// script\n(.*?)^# ///$", SCRIPT.read_text(), re.DOTALL | re.MULTILINE)
+    assert block is not None
+    metadata = tomllib.loads(
+        "\n".join(line.removeprefix("# ") for line in block.group(1).splitlines())
+    )
+    config = yaml.safe_load((TEMPLATE / "copier.yml").read_text())
+    dev = tomllib.loads((TEMPLATE / "pyproject.toml").read_text())["dependency-groups"]["dev"]
+    pinned = {requirement.split("==")[0]: requirement for requirement in metadata["dependencies"]}
+    assert pinned["copier"] == f"copier=={config['_min_copier_version']}"
+    assert pinned["copier"] in dev
+    assert pinned["copier-template-extensions"] in dev

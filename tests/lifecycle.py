@@ -128,9 +128,14 @@ def copier_update(project: Path, *args: str) -> subprocess.CompletedProcess[str]
 
 
 def tree(project: Path) -> dict[str, bytes]:
-    """Every file of a project but git's own, by relative path."""
+    """A project's files by relative path: in a git repository, those git does not ignore
+    (so not .venv or caches); otherwise every file."""
+    if (project / ".git").exists():
+        listed = git(project, "ls-files", "--cached", "--others", "--exclude-standard", "-z")
+        names = sorted(name for name in set(listed.split("\0")) if name)
+        return {name: (project / name).read_bytes() for name in names if (project / name).is_file()}
     return {
         path.relative_to(project).as_posix(): path.read_bytes()
         for path in sorted(project.rglob("*"))
-        if path.is_file() and ".git" not in path.relative_to(project).parts
+        if path.is_file()
     }

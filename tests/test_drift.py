@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import TEMPLATE
+from .conftest import TEMPLATE, render
 from .lifecycle import GIT_ENV, PREVIOUS, TemplateClone, commit_all, git
 
 SCRIPT = TEMPLATE / "template/scripts/template_drift.py"
@@ -131,3 +131,50 @@ def test_script_pins_the_copier_the_template_requires() -> None:
     assert pinned["copier"] == f"copier=={config['_min_copier_version']}"
     assert pinned["copier"] in dev
     assert pinned["copier-template-extensions"] in dev
+
+
+@pytest.mark.parametrize("ci", ["github", "gitlab", "none"])
+def test_drift_and_update_jobs_per_ci_provider(tmp_path: Path, ci: str) -> None:
+    project = render(tmp_path / "project", ci=ci)
+    assert (project / "scripts/template_drift.py").read_bytes() == SCRIPT.read_bytes()
+    readme = (project / "README.md").read_text()
+    for text in (
+        "copier update --trust --skip-answered --defaults",
+        "--conflict inline",
+        "--conflict rej",
+        "git add",
+        "Files your project owns",
+        "uv run scripts/template_drift.py",
+    ):
+        assert text in readme, text
+    if ci == "github":
+        workflows = project / ".github/workflows"
+        for name, triggers, permissions in (
+            ("template-drift.yml", {"schedule", "workflow_dispatch"}, {"contents": "read"}),
+            (
+                "template-update.yml",
+                {"schedule", "workflow_dispatch"},
+                {"contents": "write", "pull-requests": "write"},
+            ),
+        ):
+            workflow = yaml.safe_load((workflows / name).read_text())
+            assert set(workflow[True]) == triggers  # YAML 1.1 reads the key `on` as True
+            assert workflow["permissions"] == {}
+            (job,) = workflow["jobs"].values()
+            assert job["permissions"] == permissions
+            assert job["steps"][0]["with"]["persist-credentials"] is False
+            commands = " ".join(step.get("run", "") for step in job["steps"])
+            assert "uv run" in commands
+            assert "scripts/template_drift.py" in commands
+        update = yaml.safe_load((workflows / "template-update.yml").read_text())
+        assert "vars.TEMPLATE_UPDATE_PR == 'true'" in update["jobs"]["update"]["if"]
+    elif ci == "gitlab":
+        pipeline = yaml.safe_load((project / ".gitlab-ci.yml").read_text())
+        assert pipeline["template-drift"]["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "schedule"'}]
+        assert pipeline["template-drift"]["script"] == ["uv run scripts/template_drift.py check"]
+        assert pipeline["template-update"]["rules"] == [
+            {"if": '$CI_PIPELINE_SOURCE == "schedule" && $TEMPLATE_UPDATE_MR == "true"'}
+        ]
+    else:
+        assert not (project / ".github").exists()
+        assert not (project / ".gitlab-ci.yml").exists()

@@ -142,7 +142,18 @@ def test_env_example_lists_every_setting(project: Path) -> None:
 def test_answers_file_records_the_answers(project: Path) -> None:
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert answers["_src_path"]
-    assert {"project_name", "package_name", "framework", "database", "auth", "ci"} <= set(answers)
+    assert answers["_commit"]  # the template release; `copier update` starts from it
+    assert {
+        "project_name",
+        "package_name",
+        "team_name",
+        "team_email",
+        "organization",
+        "framework",
+        "database",
+        "auth",
+        "ci",
+    } <= set(answers)
 
 
 def test_dockerfile_runs_as_non_root_with_a_healthcheck(project: Path) -> None:

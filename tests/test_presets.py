@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from extensions.derive import derive
+from extensions.naming import organization_error, registry_error
 from extensions.refusals import supported
 
 from . import test_render
@@ -108,3 +110,66 @@ def test_organisation_defaults_from_copier_user_settings(tmp_path: Path) -> None
     release = (tmp_path / "stacked/.github/workflows/release.yml").read_text()
     assert 'image="registry.acme.example/platform/my-service"' in release
     assert "docker login registry.acme.example " in release
+
+
+@pytest.mark.parametrize("name", ["", "Acme", "Acme Corp.", "Müller & Söhne (EU)", "O'Brien+Co"])
+def test_organisation_names_that_are_accepted(name: str) -> None:
+    assert organization_error(name) == ""
+
+
+@pytest.mark.parametrize("name", [" Acme", "Acme: Inc", "a$(id)", "x #y", 'say "hi"', "x" * 101])
+def test_organisation_names_that_would_break_yaml_or_a_shell_are_refused(name: str) -> None:
+    assert "cannot be the organisation name" in organization_error(name)
+
+
+@pytest.mark.parametrize(
+    "prefix", ["", "ghcr.io/acme", "registry.example.com:5000/platform/team-a", "localhost/x"]
+)
+def test_registry_prefixes_that_are_accepted(prefix: str) -> None:
+    assert registry_error(prefix) == ""
+
+
+@pytest.mark.parametrize(
+    "prefix", ["Registry.io", "https://x.io/a", "x.io/a:tag", "x.io/a/", "x.io//a", "x io"]
+)
+def test_registry_prefixes_that_are_refused(prefix: str) -> None:
+    assert "not a container repository prefix" in registry_error(prefix)
+
+
+BASE = {
+    "project_name": "Payments API",
+    "package_name": "payments_api",
+    "python_version": "3.13",
+    "framework": "fastapi",
+    "database": "sqlite",
+    "auth": "jwt",
+}
+
+
+@pytest.mark.parametrize(
+    ("ci", "registry", "host", "repository", "own"),
+    [
+        ("github", "", "ghcr.io", "ghcr.io/${GITHUB_REPOSITORY,,}", False),
+        ("gitlab", "", "$CI_REGISTRY", "$CI_REGISTRY_IMAGE", False),
+        (
+            "github",
+            "registry.acme.example:5000/platform",
+            "registry.acme.example:5000",
+            "registry.acme.example:5000/platform/payments-api",
+            True,
+        ),
+        (
+            "gitlab",
+            "registry.acme.example/platform",
+            "registry.acme.example",
+            "registry.acme.example/platform/payments-api",
+            True,
+        ),
+    ],
+)
+def test_release_image_defaults_to_the_ci_providers_registry(
+    ci: str, registry: str, host: str, repository: str, own: bool
+) -> None:
+    derived = derive({**BASE, "ci": ci, "container_registry": registry})
+    assert (derived["image_registry"], derived["image_repository"]) == (host, repository)
+    assert derived["image_registry_is_own"] is own

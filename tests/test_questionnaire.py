@@ -38,6 +38,8 @@ INVALID_ANSWERS = [
     ("auth", "none", "choose JWT"),
     ("default_branch", "feature..x", "not a valid branch name"),
     ("default_branch", "-main", "not a valid branch name"),
+    ("organization", "Acme: Inc", "cannot be the organisation name"),
+    ("container_registry", "https://registry.example.com", "not a container repository prefix"),
 ]
 
 

@@ -20,6 +20,7 @@ from .catalog import (
     Database,
 )
 from .naming import slugify
+from .release import release_image
 
 REQUIRED = ("project_name", "package_name", "python_version", "framework", "database", "auth", "ci")
 
@@ -115,30 +116,10 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
             "security": security,
         },
         "ci_service": _ci_service(database),
-        **_release_image(
+        **release_image(
             str(answers.get("container_registry") or ""), ci.key, slugify(answers["project_name"])
         ),
     }
-
-
-# Where tagged releases push the image when the organisation names no registry: the CI
-# provider's own (host to log in to, repository as a shell expression in the CI job).
-_PROVIDER_REGISTRIES = {
-    "github": ("ghcr.io", "ghcr.io/${GITHUB_REPOSITORY,,}"),
-    "gitlab": ("$CI_REGISTRY", "$CI_REGISTRY_IMAGE"),
-}
-
-
-def _release_image(prefix: str, ci: str, slug: str) -> dict[str, Any]:
-    """The release image's registry host and repository, and whose credentials push it."""
-    if prefix:
-        return {
-            "image_registry": prefix.split("/", 1)[0],
-            "image_repository": f"{prefix}/{slug}",
-            "image_registry_is_own": True,
-        }
-    host, repository = _PROVIDER_REGISTRIES.get(ci, ("", ""))
-    return {"image_registry": host, "image_repository": repository, "image_registry_is_own": False}
 
 
 _FLAG_AXES = {

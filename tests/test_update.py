@@ -9,6 +9,7 @@ template's changes, has no conflicts, and passes its own lint, type check and te
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -104,7 +105,42 @@ On call: #payments-oncall. Dashboards live in the team's Grafana folder.
 """
 
 
-def edit_as_a_team_would(project: Path, framework: str) -> dict[str, str]:
+# Dependencies a team might add. The test adds the first whose place in the sorted list
+# (where `uv add` puts it) lies between two requirements the template left alone and kept
+# adjacent, so that the team's line does not overlap the template's changes.
+TEAM_DEPENDENCIES = [
+    "humanize>=4.9",
+    "tenacity>=9.0",
+    "cachetools>=5.5",
+    "orjson>=3.10",
+    "babel>=2.16",
+]
+
+
+def requirement_name(requirement: str) -> str:
+    return re.split(r"[\[<>=!~ ]", requirement)[0].lower()
+
+
+def team_dependency(old: list[str], new: list[str]) -> str:
+    names = [requirement_name(requirement) for requirement in old]
+    for requirement in TEAM_DEPENDENCIES:
+        name = requirement_name(requirement)
+        if name in names or name in map(requirement_name, new):
+            continue
+        index = sum(existing < name for existing in names)
+        if 0 < index < len(old):
+            before, after = old[index - 1], old[index]
+            if before in new and after in new and new.index(after) == new.index(before) + 1:
+                return requirement
+    pytest.fail(f"every candidate dependency would overlap the template's changes: {new}")
+
+
+def dependencies(project: Path) -> list[str]:
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    return list(pyproject["project"]["dependencies"])
+
+
+def edit_as_a_team_would(project: Path, framework: str, dependency: str) -> dict[str, str]:
     """Make the edits; return the text each edited file must still contain after updating."""
     routes = project / "src/payments/items/routes.py"
     routes.write_text(routes.read_text() + ENDPOINTS[framework])
@@ -112,12 +148,12 @@ def edit_as_a_team_would(project: Path, framework: str) -> dict[str, str]:
     env_example.write_text(env_example.read_text().replace("LOG_LEVEL=INFO", "LOG_LEVEL=DEBUG"))
     readme = project / "README.md"
     readme.write_text(readme.read_text().replace("## Container\n", README_NOTES + "## Container\n"))
-    uv(project, "add", "--no-sync", "humanize>=4.9")
+    uv(project, "add", "--no-sync", dependency)
     return {
         "src/payments/items/routes.py": ENDPOINTS[framework].strip(),
         ".env.example": "LOG_LEVEL=DEBUG",
         "README.md": README_NOTES.strip(),
-        "pyproject.toml": '"humanize>=4.9',
+        "pyproject.toml": f'"{dependency}",',
     }
 
 
@@ -131,7 +167,9 @@ def test_update_keeps_team_edits_and_the_project_stays_green(
     python = str(yaml.safe_load((project / ".copier-answers.yml").read_text())["python_version"])
     install(project, python)  # writes uv.lock, which the team commits
     commit_all(project, "Lock dependencies")
-    edits = edit_as_a_team_would(project, framework)
+    fresh_render = fresh_project(template_clone, tmp_path / "fresh", stack)
+    dependency = team_dependency(dependencies(project), dependencies(fresh_render))
+    edits = edit_as_a_team_would(project, framework, dependency)
     commit_all(project, "Team changes")
 
     result = copier_update(project)
@@ -140,7 +178,7 @@ def test_update_keeps_team_edits_and_the_project_stays_green(
     assert_no_conflicts(project)
     for name, text in edits.items():  # the team's edits survived
         assert text in (project / name).read_text(), name
-    fresh = tree(fresh_project(template_clone, tmp_path / "fresh", stack))
+    fresh = tree(fresh_render)
     updated = tree(project)
     # The template's changes arrived: every file the team did not edit is now HEAD's render,
     # files HEAD no longer renders are gone, and new ones are there.

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import TEMPLATE, render
-from .lifecycle import GIT_ENV, PREVIOUS, TemplateClone, commit_all, git
+from .conftest import BIN, TEMPLATE, render
+from .lifecycle import GIT_ENV, PREVIOUS, TemplateClone, commit_all, git, make_template_clone
+from .projects import uv_env
 
 SCRIPT = TEMPLATE / "template/scripts/template_drift.py"
 CURRENT, UPDATE_AVAILABLE, DRIFT, BOTH = 0, 10, 11, 12
@@ -178,3 +179,47 @@ def test_drift_and_update_jobs_per_ci_provider(tmp_path: Path, ci: str) -> None:
     else:
         assert not (project / ".github").exists()
         assert not (project / ".gitlab-ci.yml").exists()
+
+
+def job_command(project: Path) -> str:
+    """The drift job's command line, from the rendered CI file."""
+    if (project / ".gitlab-ci.yml").exists():
+        (command,) = yaml.safe_load((project / ".gitlab-ci.yml").read_text())["template-drift"][
+            "script"
+        ]
+        return str(command)
+    workflow = yaml.safe_load((project / ".github/workflows/template-drift.yml").read_text())
+    (command,) = [step["run"] for step in workflow["jobs"]["drift"]["steps"] if "run" in step]
+    return str(command)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("ci", ["github", "gitlab"])
+def test_the_ci_jobs_own_command_on_current_then_behind(tmp_path: Path, ci: str) -> None:
+    """The job's command verbatim (`uv run` resolves the pinned copier from the package
+    index), on a project that is current, then behind once the template releases again."""
+    clone = make_template_clone(tmp_path / "clone")
+    project = clone.render(tmp_path / "project", ci=ci)
+    commit_all(project, "render")
+    command = job_command(project)
+    assert "scripts/template_drift.py" in command
+
+    def run_job() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["bash", "-c", command],
+            cwd=project,
+            env=uv_env(PATH=f"{BIN}:{os.environ['PATH']}", **GIT_ENV),
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+
+    result = run_job()
+    assert result.returncode == CURRENT, result.stdout + result.stderr
+    (clone.path / "NEWS").write_text("a later release\n")
+    commit_all(clone.path, "a later release")
+    git(clone.path, "tag", "v999.1.0")
+    result = run_job()
+    assert result.returncode == UPDATE_AVAILABLE, result.stdout + result.stderr
+    assert "999.1.0 is out" in result.stdout

@@ -18,6 +18,9 @@ from typing import Any
 
 import pytest
 from copier import run_copy
+from packaging.version import Version
+
+from extensions.migrations import v0_2_0
 
 from .conftest import BIN, TEMPLATE
 
@@ -25,6 +28,19 @@ PREVIOUS = "v0.1.0"
 PREVIOUS_COMMIT = "45f4f92"
 # The working tree as a release newer than any real tag: migrations up to it all run.
 HEAD_TAG = "v999.0.0"
+
+# Questions renamed by each release's migration script: {release: {old name: new name}}.
+RENAMED_BY = {"v0.2.0": v0_2_0.RENAMED}
+
+
+def as_asked_by(release: str, answers: dict[str, Any]) -> dict[str, Any]:
+    """Today's answers under the question names an older release used."""
+    for version, renamed in RENAMED_BY.items():
+        if Version(release) < Version(version):
+            old_names = {new: old for old, new in renamed.items()}
+            answers = {old_names.get(key, key): value for key, value in answers.items()}
+    return answers
+
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Template Tests",

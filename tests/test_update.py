@@ -15,7 +15,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .lifecycle import PREVIOUS, TemplateClone, commit_all, copier_update, git, tree
+from .lifecycle import (
+    PREVIOUS,
+    TemplateClone,
+    as_asked_by,
+    commit_all,
+    copier_update,
+    git,
+    tree,
+)
 from .projects import install, suite_env, uv
 
 # Every framework, with the other axes varied so every database and CI provider is crossed.
@@ -30,13 +38,9 @@ CONFLICT_MARKER = re.compile(rb"^(<<<<<<<|>>>>>>>) ", re.MULTILINE)
 
 def old_project(clone: TemplateClone, destination: Path, stack: dict[str, str]) -> Path:
     """A project rendered from the previous release (whose owner questions had old names)."""
+    answers = {"team_name": OWNER["name"], "team_email": OWNER["email"], **stack}
     project = clone.render(
-        destination,
-        ref=PREVIOUS,
-        project_name="Payments",
-        author_name=OWNER["name"],
-        author_email=OWNER["email"],
-        **stack,
+        destination, ref=PREVIOUS, project_name="Payments", **as_asked_by(PREVIOUS, answers)
     )
     commit_all(project, f"Render {PREVIOUS}")
     return project

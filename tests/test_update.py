@@ -8,6 +8,7 @@ template's changes, has no conflicts, and passes its own lint, type check and te
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import tomllib
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from .conftest import TEMPLATE
 from .lifecycle import (
     PREVIOUS,
     TemplateClone,
@@ -56,6 +58,14 @@ def fresh_project(clone: TemplateClone, destination: Path, stack: dict[str, str]
     )
 
 
+OWNED = yaml.safe_load((TEMPLATE / "copier.yml").read_text())["_skip_if_exists"]
+
+
+def owned(name: str) -> bool:
+    """Whether copier leaves this file alone on update once it exists."""
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in OWNED)
+
+
 def assert_no_conflicts(project: Path) -> None:
     assert not git(project, "diff", "--name-only", "--diff-filter=U").strip()
     files = tree(project)
@@ -74,7 +84,9 @@ def test_untouched_project_updated_equals_a_fresh_render(
     fresh = fresh_project(template_clone, tmp_path / "fresh", stack)
     updated, expected = tree(project), tree(fresh)
     assert sorted(updated) == sorted(expected)
-    assert [name for name in expected if updated[name] != expected[name]] == []
+    # Files the project owns (copier.yml `_skip_if_exists`) keep their first render.
+    differ = [name for name in expected if updated[name] != expected[name]]
+    assert [name for name in differ if not owned(name)] == []
 
 
 # The user edits, made on the previous release's render. They touch only files whose
@@ -186,7 +198,7 @@ def test_update_keeps_team_edits_and_the_project_stays_green(
     updated = tree(project)
     # The template's changes arrived: every file the team did not edit is now HEAD's render,
     # files HEAD no longer renders are gone, and new ones are there.
-    untouched = {name for name in fresh if name not in edits}
+    untouched = {name for name in fresh if name not in edits and not owned(name)}
     assert [name for name in sorted(untouched) if updated.get(name) != fresh[name]] == []
     assert set(fresh) <= set(updated)
     added_by_team = {"uv.lock"}

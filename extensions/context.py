@@ -67,7 +67,9 @@ class Checks(Extension):
         environment.filters["to_package_name"] = naming.to_package_name
         environment.globals["project_name_error"] = naming.project_name_error
         environment.globals["package_name_error"] = naming.package_name_error
-        environment.globals["author_name_error"] = naming.author_name_error
+        environment.globals["team_name_error"] = naming.team_name_error
+        environment.globals["organization_error"] = naming.organization_error
+        environment.globals["registry_error"] = naming.registry_error
         environment.globals["email_error"] = naming.email_error
         environment.globals["branch_name_error"] = naming.branch_name_error
         environment.globals["refusal"] = _module("refusals").refusal

@@ -1,0 +1,78 @@
+"""Time to green: `copier copy` -> `uv sync` -> `uv run pytest` passing, per framework.
+
+uv's cache is warmed first by an untimed install of the same project, so the figure is what a
+developer sees on their second project, not the download of the internet.
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+from .render import copy_command
+from .tools import TEMPLATE, clean_env, python_for, uv
+
+STEPS = ("copy", "sync", "test")
+
+
+class StepFailedError(RuntimeError):
+    pass
+
+
+def _step(command: list[str], cwd: Path | None) -> float:
+    started = time.perf_counter()
+    result = subprocess.run(
+        command, cwd=cwd, env=clean_env(), capture_output=True, text=True, check=False
+    )
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        msg = f"{' '.join(command)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+        raise StepFailedError(msg)
+    return elapsed
+
+
+def steps(project: Path, framework: str, python: str | None) -> dict[str, list[str]]:
+    data = () if framework == "fastapi" else (f"framework={framework}",)
+    sync = [uv(), "sync"] + (["--python", python] if python else [])
+    return {
+        "copy": copy_command(TEMPLATE, project, *data),
+        "sync": sync,
+        "test": [uv(), "run", "pytest", "-q", "-p", "no:cacheprovider"],
+    }
+
+
+def time_to_green(workdir: Path, framework: str, python: str | None) -> dict[str, float]:
+    project = workdir / f"green-{framework}"
+    shutil.rmtree(project, ignore_errors=True)
+    commands = steps(project, framework, python)
+    return {
+        name: _step(command, None if name == "copy" else project)
+        for name, command in commands.items()
+    }
+
+
+def run(workdir: Path, frameworks: list[str], runs: int, python_version: str) -> dict[str, Any]:
+    python = python_for(python_version)
+    rows = []
+    for framework in frameworks:
+        time_to_green(workdir, framework, python)  # warms uv's cache (and copier's .pyc)
+        samples = [time_to_green(workdir, framework, python) for _ in range(runs)]
+        rows.append(summarize(framework, samples))
+    return {"rows": rows, "python": python or "uv's default"}
+
+
+def summarize(framework: str, samples: list[dict[str, float]]) -> dict[str, Any]:
+    """Median seconds per step, their total, and each step's share of the total."""
+    medians = {step: statistics.median(sample[step] for sample in samples) for step in STEPS}
+    total = sum(medians.values())
+    return {
+        "framework": framework,
+        "total_s": round(total, 2),
+        "runs": len(samples),
+        **{f"{step}_s": round(medians[step], 2) for step in STEPS},
+        **{f"{step}_share": round(medians[step] / total, 3) for step in STEPS},
+    }

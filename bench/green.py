@@ -6,6 +6,7 @@ developer sees on their second project, not the download of the internet.
 
 from __future__ import annotations
 
+import resource
 import shutil
 import statistics
 import subprocess
@@ -23,12 +24,18 @@ class StepFailedError(RuntimeError):
     pass
 
 
-def _step(command: list[str], cwd: Path | None) -> float:
-    started = time.perf_counter()
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _step(command: list[str], cwd: Path | None) -> tuple[float, float]:
+    """Wall-clock and CPU seconds (user + system, all processes) of one command."""
+    started, cpu = time.perf_counter(), _children_cpu()
     result = subprocess.run(
         command, cwd=cwd, env=clean_env(), capture_output=True, text=True, check=False
     )
-    elapsed = time.perf_counter() - started
+    elapsed = time.perf_counter() - started, _children_cpu() - cpu
     if result.returncode != 0:
         msg = f"{' '.join(command)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
         raise StepFailedError(msg)
@@ -45,7 +52,9 @@ def steps(project: Path, framework: str, python: str | None) -> dict[str, list[s
     }
 
 
-def time_to_green(workdir: Path, framework: str, python: str | None) -> dict[str, float]:
+def time_to_green(
+    workdir: Path, framework: str, python: str | None
+) -> dict[str, tuple[float, float]]:
     project = workdir / f"green-{framework}"
     shutil.rmtree(project, ignore_errors=True)
     commands = steps(project, framework, python)
@@ -65,9 +74,10 @@ def run(workdir: Path, frameworks: list[str], runs: int, python_version: str) ->
     return {"rows": rows, "python": python or "uv's default"}
 
 
-def summarize(framework: str, samples: list[dict[str, float]]) -> dict[str, Any]:
-    """Median seconds per step, their total, and each step's share of the total."""
-    medians = {step: statistics.median(sample[step] for sample in samples) for step in STEPS}
+def summarize(framework: str, samples: list[dict[str, tuple[float, float]]]) -> dict[str, Any]:
+    """Median seconds per step, their total, each step's share of it, and the CPU seconds."""
+    medians = {step: statistics.median(sample[step][0] for sample in samples) for step in STEPS}
+    cpu = {step: statistics.median(sample[step][1] for sample in samples) for step in STEPS}
     total = sum(medians.values())
     return {
         "framework": framework,
@@ -75,4 +85,6 @@ def summarize(framework: str, samples: list[dict[str, float]]) -> dict[str, Any]
         "runs": len(samples),
         **{f"{step}_s": round(medians[step], 2) for step in STEPS},
         **{f"{step}_share": round(medians[step] / total, 3) for step in STEPS},
+        "cpu_s": round(sum(cpu.values()), 2),
+        **{f"{step}_cpu_s": round(cpu[step], 2) for step in STEPS},
     }

@@ -137,6 +137,18 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its descendants so far."""
+    ticks = 0
+    for process in _descendants(pid):
+        try:
+            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def tree_memory_mb(pid: int) -> float:
     """Proportional set size of a process and its descendants (shared pages counted once)."""
     total_kb = 0
@@ -327,6 +339,7 @@ def measure(
     if settings.warmup > 0:
         wrk(wrk_path, url, token=bearer, seconds=settings.warmup, settings=settings, script=script)
     sampler = MemorySampler(pid)
+    cpu_before = tree_cpu_seconds(pid)
     sampler.start()
     try:
         numbers = wrk(
@@ -334,7 +347,14 @@ def measure(
         )
     finally:
         peak = sampler.stop()
-    return {**numbers, "peak_mem_mb": round(peak, 1)}
+    cpu = tree_cpu_seconds(pid) - cpu_before
+    # CPU per request: unlike req/s, it hardly moves when other work shares the machine.
+    per_request = 1000 * cpu / numbers["requests"] if numbers["requests"] else None
+    return {
+        **numbers,
+        "cpu_ms_per_req": round(per_request, 3) if per_request is not None else None,
+        "peak_mem_mb": round(peak, 1),
+    }
 
 
 def run(

@@ -121,6 +121,7 @@ def render_text(results: dict[str, Any]) -> str:
                     "copy_share",
                     "sync_share",
                     "test_share",
+                    "cpu_s",
                     "runs",
                 ],
             )
@@ -143,6 +144,7 @@ def render_text(results: dict[str, Any]) -> str:
                     "p50_ms",
                     "p99_ms",
                     "errors",
+                    "cpu_ms_per_req",
                     "peak_mem_mb",
                 ],
             )

@@ -183,13 +183,29 @@ class MemorySampler(threading.Thread):
         return self.peak_mb
 
 
+def server_commands(project: Path) -> tuple[list[str], list[str]]:
+    """The README's migrate and serve commands, run with the project's virtualenv directly
+    (no `uv run` in the measured process tree)."""
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    derived = derive(answers)
+    venv = project / ".venv/bin"
+    commands = []
+    for key in ("migrate_command", "serve_command"):
+        words = shlex.split(str(derived[key]))
+        if words[:2] != ["uv", "run"]:
+            msg = f"{key} does not start with `uv run`: {derived[key]}"
+            raise ValueError(msg)
+        program, *arguments = words[2:]
+        commands.append([str(venv / program), *arguments])
+    return commands[0], commands[1]
+
+
 @contextlib.contextmanager
 def production_server(
     project: Path, database_url: str, workers: int, log: Path
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """Migrate, then run the README's production command; stop it with SIGTERM."""
-    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
-    derived = derive(answers)
+    migrate, serve = server_commands(project)
     port = free_port()
     env = clean_env(
         ENVIRONMENT="production",
@@ -199,20 +215,10 @@ def production_server(
         PORT=str(port),
         WORKERS=str(workers),
     )
-    migrate = shlex.split(str(derived["migrate_command"]))[2:]  # drop "uv run"
-    subprocess.run(
-        [str(project / ".venv/bin/python"), "-m", *migrate[1:]]
-        if migrate[0] == "python"
-        else [str(project / ".venv/bin" / migrate[0]), *migrate[1:]],
-        cwd=project,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    package = str(derived["serve_command"]).split()[-1]
+    subprocess.run(migrate, cwd=project, env=env, check=True, capture_output=True)
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [str(project / ".venv/bin/python"), "-m", package],
+            serve,
             cwd=project,
             env=env,
             stdout=output,
@@ -357,6 +363,27 @@ def measure(
     }
 
 
+def _failure(
+    framework: str,
+    database: str,
+    workers: int,
+    error: Exception,
+    progress: Callable[[dict[str, Any]], None],
+) -> dict[str, Any]:
+    detail = getattr(error, "stderr", None) or ""
+    if isinstance(detail, bytes):
+        detail = detail.decode(errors="replace")
+    row = {
+        "framework": framework,
+        "database": database,
+        "workers": workers,
+        "endpoint": "FAILED",
+        "error": f"{error!r} {str(detail)[-2000:]}".strip(),
+    }
+    progress(row)
+    return row
+
+
 def run(
     workdir: Path,
     wrk_path: str,
@@ -373,33 +400,47 @@ def run(
     script.write_text(WRK_SCRIPT)
     rows = []
     for framework, database in itertools.product(frameworks, databases):
-        project = install(workdir, framework, database, python)
+        try:
+            project = install(workdir, framework, database, python)
+        except subprocess.CalledProcessError as error:
+            rows.append(_failure(framework, database, 0, error, progress))
+            continue
         for count in workers:
             log = workdir / f"{framework}-{database}-{count}.log"
-            with (
-                fresh_database(database, workdir) as url,
-                production_server(project, url, count, log) as (base, process),
-            ):
-                token, item_id = seed(base)
-                for target in targets(item_id):
-                    numbers = measure(
-                        wrk_path,
-                        base,
-                        target,
-                        token=token,
-                        pid=process.pid,
-                        settings=settings,
-                        script=script,
-                    )
-                    row = {
-                        "framework": framework,
-                        "database": database,
-                        "workers": count,
-                        "endpoint": target.name,
-                        **numbers,
-                    }
-                    progress(row)
-                    rows.append(row)
+            try:
+                with (
+                    fresh_database(database, workdir) as url,
+                    production_server(project, url, count, log) as (base, process),
+                ):
+                    token, item_id = seed(base)
+                    for target in targets(item_id):
+                        numbers = measure(
+                            wrk_path,
+                            base,
+                            target,
+                            token=token,
+                            pid=process.pid,
+                            settings=settings,
+                            script=script,
+                        )
+                        row = {
+                            "framework": framework,
+                            "database": database,
+                            "workers": count,
+                            "endpoint": target.name,
+                            **numbers,
+                        }
+                        progress(row)
+                        rows.append(row)
+            except (
+                RuntimeError,
+                OSError,
+                ValueError,
+                httpx.HTTPError,
+                subprocess.SubprocessError,
+            ) as error:
+                # One broken combination must not cost the numbers of the others.
+                rows.append(_failure(framework, database, count, error, progress))
     return {
         "rows": rows,
         "connections": settings.connections,

@@ -296,8 +296,13 @@ def wrk(
     if token:
         command += ["--header", f"Authorization: Bearer {token}"]
     result = subprocess.run(
-        [*command, url], capture_output=True, text=True, check=True, timeout=seconds + 60
+        [*command, url], capture_output=True, text=True, check=False, timeout=seconds + 60
     )
+    if result.returncode != 0:
+        msg = (
+            f"wrk exited with {result.returncode}: {result.stdout[-1000:]} {result.stderr[-1000:]}"
+        )
+        raise RuntimeError(msg)
     return parse_wrk(result.stdout)
 
 

@@ -81,6 +81,7 @@ def summarize(hyperfine_json: dict[str, Any], *, template_dirty: bool) -> dict[s
     """Seconds per command and each framework's ratio to the floor (medians)."""
     results = {entry["command"]: entry for entry in hyperfine_json["results"]}
     floor = results["floor"]["median"]
+    floor_cpu = _cpu(results["floor"])
     rows = []
     for name, entry in results.items():
         rows.append(
@@ -92,6 +93,13 @@ def summarize(hyperfine_json: dict[str, Any], *, template_dirty: bool) -> dict[s
                 "min_s": round(entry["min"], 4),
                 "runs": len(entry["times"]),
                 "ratio_to_floor": round(entry["median"] / floor, 2),
+                # CPU time (user + system, mean): steadier than wall-clock time on a busy machine.
+                "cpu_s": round(_cpu(entry), 4),
+                "cpu_ratio_to_floor": round(_cpu(entry) / floor_cpu, 2) if floor_cpu else None,
             }
         )
     return {"rows": rows, "template_dirty": template_dirty}
+
+
+def _cpu(entry: dict[str, Any]) -> float:
+    return float(entry.get("user") or 0.0) + float(entry.get("system") or 0.0)

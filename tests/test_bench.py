@@ -24,6 +24,8 @@ HYPERFINE_JSON = {
             "median": 0.5,
             "min": 0.49,
             "times": [0.5] * 3,
+            "user": 0.4,
+            "system": 0.1,
         },
         {
             "command": "fastapi",
@@ -32,6 +34,8 @@ HYPERFINE_JSON = {
             "median": 0.7,
             "min": 0.69,
             "times": [0.7] * 3,
+            "user": 0.6,
+            "system": 0.15,
         },
     ]
 }
@@ -74,6 +78,8 @@ def test_render_summary_is_relative_to_the_floor() -> None:
     summary = render.summarize(HYPERFINE_JSON, template_dirty=False)
     ratios = {row["name"]: row["ratio_to_floor"] for row in summary["rows"]}
     assert ratios == {"floor": 1.0, "fastapi": 1.4}
+    cpu_ratios = {row["name"]: row["cpu_ratio_to_floor"] for row in summary["rows"]}
+    assert cpu_ratios == {"floor": 1.0, "fastapi": 1.5}
 
 
 def test_green_commands_are_the_readme_steps(tmp_path: Path) -> None:

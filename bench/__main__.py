@@ -147,14 +147,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "  " + " ".join(f"{key}={value}" for key, value in row.items())
                 ),
             )
+        # The numbers first: removing the projects' virtualenvs can take a while.
+        print(report.render_text(results), flush=True)
+        path = report.write_json(results, args.output)
+        print(f"\nwritten: {path}", flush=True)
     finally:
         if args.keep:
             _say(f"kept {workdir}")
         else:
+            _say(f"removing {workdir}")
             shutil.rmtree(workdir, ignore_errors=True)
-    print(report.render_text(results))
-    path = report.write_json(results, args.output)
-    print(f"\nwritten: {path}")
     return 0
 
 

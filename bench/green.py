@@ -31,10 +31,11 @@ def _children_cpu() -> float:
 
 def _step(command: list[str], cwd: Path | None) -> tuple[float, float]:
     """Wall-clock and CPU seconds (user + system, all processes) of one command."""
+    # pytest's temporary directories go under the project: other pytest sessions on the
+    # machine share /tmp/pytest-of-<user> and can race its clean-up.
+    env = clean_env(PYTEST_DEBUG_TEMPROOT=str(cwd)) if cwd else clean_env()
     started, cpu = time.perf_counter(), _children_cpu()
-    result = subprocess.run(
-        command, cwd=cwd, env=clean_env(), capture_output=True, text=True, check=False
-    )
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started, _children_cpu() - cpu
     if result.returncode != 0:
         msg = f"{' '.join(command)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
@@ -68,8 +69,13 @@ def run(workdir: Path, frameworks: list[str], runs: int, python_version: str) ->
     python = python_for(python_version)
     rows = []
     for framework in frameworks:
-        time_to_green(workdir, framework, python)  # warms uv's cache (and copier's .pyc)
-        samples = [time_to_green(workdir, framework, python) for _ in range(runs)]
+        try:
+            time_to_green(workdir, framework, python)  # warms uv's cache (and copier's .pyc)
+            samples = [time_to_green(workdir, framework, python) for _ in range(runs)]
+        except StepFailedError as error:
+            # One framework's failure must not cost the others' numbers.
+            rows.append({"framework": framework, "error": str(error)[-3000:]})
+            continue
         rows.append(summarize(framework, samples))
     return {"rows": rows, "python": python or "uv's default"}
 

@@ -66,6 +66,11 @@ def check_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                 )
             )
     for row in results.get("green", {}).get("rows", []):
+        if "error" in row:
+            verdicts.append(
+                _verdict(f"copy -> green {row['framework']} (s)", "FAILED", "", met=False)
+            )
+            continue
         verdicts.append(
             _verdict(
                 f"copy -> green {row['framework']} (s)",
@@ -75,6 +80,8 @@ def check_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             )
         )
     for row in results.get("load", {}).get("rows", []):
+        if "error" in row:
+            continue
         key = (row["framework"], row["database"], row["workers"], row["endpoint"])
         if key not in THROUGHPUT_TARGETS:
             continue
@@ -159,6 +166,15 @@ def render_text(results: dict[str, Any]) -> str:
                 ],
             )
         )
+    failures = [
+        row
+        for section in ("green", "load")
+        for row in results.get(section, {}).get("rows", [])
+        if "error" in row
+    ]
+    if failures:
+        parts.append("Failures (details in the JSON)")
+        parts.append("\n".join(f"- {row}"[:400] for row in failures))
     verdicts = check_targets(results)
     if verdicts:
         parts.append("Targets (issue #8)")

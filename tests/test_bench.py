@@ -186,3 +186,29 @@ def test_answers_file_drives_the_server_commands(tmp_path: Path) -> None:
         [str(tmp_path / ".venv/bin/python"), "manage.py", "migrate"],
         [str(tmp_path / ".venv/bin/python"), "-m", "my_service"],
     )
+
+
+def test_failures_are_reported_not_fatal() -> None:
+    results = {
+        "green": {"rows": [{"framework": "flask", "error": "uv sync failed"}], "python": "x"},
+        "load": {
+            "rows": [
+                {
+                    "framework": "django",
+                    "database": "sqlite",
+                    "workers": 1,
+                    "endpoint": "FAILED",
+                    "error": "boom",
+                }
+            ],
+            "connections": 32,
+            "duration_s": 1.0,
+            "warmup_s": 0.0,
+            "wrk_threads": 1,
+        },
+    }
+    text = report.render_text(results)
+    assert "Failures" in text
+    assert "uv sync failed" in text
+    assert "boom" in text
+    assert [row["met"] for row in report.check_targets(results)] == ["MISSED"]

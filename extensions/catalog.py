@@ -259,9 +259,6 @@ AUTH_PAIR_REFUSALS: dict[tuple[str, str], str] = {
     ("fastapi", "apikey"): f"API-key auth with FastAPI {LATER}; choose JWT for now.",
     ("fastapi", "none"): f"Running FastAPI without auth {LATER}; choose JWT for now.",
     ("django", "oidc"): f"OAuth2 / OIDC with Django {LATER}; choose JWT for now.",
-    ("django", "session"): f"Session auth with Django {LATER}; choose JWT for now.",
-    ("django", "apikey"): f"API-key auth with Django {LATER}; choose JWT for now.",
-    ("django", "none"): f"Running Django without auth {LATER}; choose JWT for now.",
 }
 
 # Framework x database pairs that are refused although each answer alone is accepted

@@ -20,6 +20,7 @@ from .catalog import (
     Database,
 )
 from .naming import slugify
+from .release import release_image
 
 REQUIRED = ("project_name", "package_name", "python_version", "framework", "database", "auth", "ci")
 
@@ -122,6 +123,9 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
             "security": security,
         },
         "ci_service": _ci_service(database),
+        **release_image(
+            str(answers.get("container_registry") or ""), ci.key, slugify(answers["project_name"])
+        ),
     }
 
 

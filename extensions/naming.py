@@ -100,12 +100,42 @@ def email_error(email: str) -> str:
     return ""
 
 
-def author_name_error(name: str) -> str:
-    """Return why ``name`` cannot be the author name, or ''."""
+def team_name_error(name: str) -> str:
+    """Return why ``name`` cannot be the owning team's name, or ''."""
     if not name.strip():
-        return "The author name is empty; give a person or team name, e.g. 'Platform Team'."
+        return "The team name is empty; give the owning team's name, e.g. 'Platform Team'."
     if any(ch in name for ch in '"\\\n') or len(name) > 100:
-        return "The author name must be at most 100 characters, with no quotes, backslashes or newlines."
+        return (
+            "The team name must be at most 100 characters, with no quotes, backslashes or newlines."
+        )
+    return ""
+
+
+_ORGANIZATION = re.compile(r"^\w([\w .,&'()+-]*[\w.)])?$")
+
+
+def organization_error(name: str) -> str:
+    """Return why ``name`` cannot be the organisation's name, or '' (empty is allowed)."""
+    if name and (not _ORGANIZATION.match(name) or len(name) > 100):
+        return (
+            f"'{name}' cannot be the organisation name: use at most 100 letters, digits, "
+            "spaces and . , & ' ( ) + - (or leave it empty)."
+        )
+    return ""
+
+
+# host[:port]/path, lower case, as registries name repositories (no scheme, no tag).
+_REGISTRY = re.compile(r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$")
+
+
+def registry_error(prefix: str) -> str:
+    """Return why ``prefix`` is not a container repository prefix, or '' (empty is allowed)."""
+    if prefix and not _REGISTRY.match(prefix):
+        return (
+            f"'{prefix}' is not a container repository prefix: use lower-case host[/path] "
+            "without a scheme or tag, e.g. 'registry.example.com/platform' (or empty for the "
+            "CI provider's registry)."
+        )
     return ""
 
 

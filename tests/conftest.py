@@ -9,13 +9,16 @@ import subprocess
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from copier import run_copy
 
 from extensions.catalog import PYTHON_VERSIONS
 from extensions.refusals import refusal, supported
+
+if TYPE_CHECKING:
+    from .lifecycle import TemplateClone
 
 TEMPLATE = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -84,3 +87,12 @@ def python_for(version: str) -> str | None:
 @pytest.fixture(scope="session")
 def default_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return render(tmp_path_factory.mktemp("default") / "project")
+
+
+@pytest.fixture(scope="session")
+def template_clone(tmp_path_factory: pytest.TempPathFactory) -> TemplateClone:
+    """This repository in a temporary clone: the previous release tagged, the working tree
+    committed on top as the newest release (see tests/lifecycle.py)."""
+    from .lifecycle import make_template_clone  # noqa: PLC0415 (lifecycle imports this module)
+
+    return make_template_clone(tmp_path_factory.mktemp("template") / "clone")

@@ -11,12 +11,12 @@ import yaml
 from extensions.catalog import AUTH_PAIR_REFUSALS, AXES, PAIR_REFUSALS, PYTHON_VERSIONS
 from extensions.derive import derive
 from extensions.naming import (
-    author_name_error,
     branch_name_error,
     email_error,
     package_name_error,
     project_name_error,
     slugify,
+    team_name_error,
     to_package_name,
 )
 from extensions.refusals import refusal, supported
@@ -98,8 +98,8 @@ def test_bad_emails_are_refused(email: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["", 'Team "Quote"', "back\\slash", "x" * 101])
-def test_bad_author_names_are_refused(name: str) -> None:
-    assert author_name_error(name) != ""
+def test_bad_team_names_are_refused(name: str) -> None:
+    assert team_name_error(name) != ""
 
 
 def test_derive_is_empty_until_every_answer_is_known() -> None:

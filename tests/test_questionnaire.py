@@ -26,8 +26,8 @@ INVALID_ANSWERS = [
     ("description", "", "The description is empty"),
     ("description", 'say "hi"', "no double quotes"),
     ("description", "x" * 201, "under 200 characters"),
-    ("author_name", "", "The author name is empty"),
-    ("author_email", "not-an-email", "not a valid email address"),
+    ("team_name", "", "The team name is empty"),
+    ("team_email", "not-an-email", "not a valid email address"),
     ("python_version", "3.11", "'3.11' is not in ['3.12', '3.13', '3.14']"),
     # copier lists the choices that are enabled today, whichever they are.
     ("framework", "rails", f"'rails' is not in {supported('framework')}"),
@@ -35,6 +35,8 @@ INVALID_ANSWERS = [
     ("auth", "kerberos", "'kerberos' is not in"),
     ("default_branch", "feature..x", "not a valid branch name"),
     ("default_branch", "-main", "not a valid branch name"),
+    ("organization", "Acme: Inc", "cannot be the organisation name"),
+    ("container_registry", "https://registry.example.com", "not a container repository prefix"),
 ]
 
 
@@ -100,7 +102,7 @@ def test_refused_auth_pairs_are_refused_with_a_clear_message(
 
 def test_invalid_data_file_is_refused(tmp_path: Path) -> None:
     answers = tmp_path / "answers.yml"
-    answers.write_text(yaml.safe_dump({"author_email": "nobody", "framework": "fastapi"}))
+    answers.write_text(yaml.safe_dump({"team_email": "nobody", "framework": "fastapi"}))
     destination = tmp_path / "project"
     result = copier_cli(
         "copy",
@@ -178,7 +180,7 @@ def test_prompts_refuse_bad_answers_in_a_real_terminal(tmp_path: Path) -> None:
     terminal.submit("payments_api")
     terminal.wait_for("One-line description")
     terminal.submit()
-    terminal.wait_for("Author or owning team")
+    terminal.wait_for("Owning team")
     terminal.submit()
     terminal.wait_for("Contact email")
     terminal.type("ada@")
@@ -201,6 +203,10 @@ def test_prompts_refuse_bad_answers_in_a_real_terminal(tmp_path: Path) -> None:
     terminal.submit()
     terminal.wait_for("Default branch")  # asked only because a CI provider was chosen
     terminal.submit("trunk")
+    terminal.wait_for("Organisation that owns the service")
+    terminal.submit()
+    terminal.wait_for("Container repository prefix")  # asked only with a CI provider
+    terminal.submit()
     terminal.wait_for("Next steps")
     terminal.child.expect(pexpect.EOF, timeout=120)
     terminal.child.close()
@@ -208,7 +214,7 @@ def test_prompts_refuse_bad_answers_in_a_real_terminal(tmp_path: Path) -> None:
 
     answers = yaml.safe_load((destination / ".copier-answers.yml").read_text())
     assert answers["project_name"] == "Payments API"
-    assert answers["author_email"] == "ada@example.com"
+    assert answers["team_email"] == "ada@example.com"
     assert (answers["framework"], answers["database"]) == ("flask", "sqlite")
     assert (destination / "src/payments_api/app.py").is_file()
     assert "branches: [trunk]" in (destination / ".github/workflows/ci.yml").read_text()
@@ -222,7 +228,7 @@ def test_questions_that_do_not_apply_are_not_asked(tmp_path: Path) -> None:
         "Project name",
         "Python package name",
         "One-line description",
-        "Author or owning team",
+        "Owning team",
         "Contact email",
         "Python version",
         "Web framework",
@@ -235,9 +241,13 @@ def test_questions_that_do_not_apply_are_not_asked(tmp_path: Path) -> None:
     time.sleep(0.3)
     terminal.child.send("\x1b[B\x1b[B")  # arrow down twice: GitHub -> GitLab -> None
     terminal.submit()
-    index = terminal.child.expect_exact(["Default branch", "Next steps"])
+    index = terminal.child.expect_exact(["Default branch", "Organisation that owns"])
     assert index == 1, "the default branch question was asked although there is no CI"
+    terminal.submit()
+    index = terminal.child.expect_exact(["Container repository prefix", "Next steps"])
+    assert index == 1, "the registry question was asked although there is no CI"
     terminal.child.expect(pexpect.EOF, timeout=120)
     answers = yaml.safe_load((destination / ".copier-answers.yml").read_text())
     assert answers["ci"] == "none"
     assert "default_branch" not in answers
+    assert "container_registry" not in answers

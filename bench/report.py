@@ -1,0 +1,207 @@
+"""The results as plain-text tables and as one JSON document; the targets of issue #8."""
+
+from __future__ import annotations
+
+import json
+import platform
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+# Issue #8's targets on a 2-core machine.
+RENDER_RATIO_MAX = 1.5
+GREEN_SECONDS_MAX = 8.0
+# (framework, database, workers, endpoint): (minimum req/s, maximum p99 ms or None)
+THROUGHPUT_TARGETS: dict[tuple[str, str, int, str], tuple[float, float | None]] = {
+    ("fastapi", "postgresql", 1, "list50"): (1000.0, 100.0),
+    ("django", "postgresql", 1, "read1"): (700.0, None),
+    ("django", "sqlite", 1, "read1"): (700.0, None),
+    ("flask", "postgresql", 1, "read1"): (700.0, None),
+    ("flask", "sqlite", 1, "read1"): (700.0, None),
+}
+
+
+def table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
+    """A GitHub-flavoured markdown table (readable in a terminal too)."""
+    cells = [[_cell(row.get(column)) for column in columns] for row in rows]
+    widths = [
+        max(len(column), *(len(line[index]) for line in cells)) if cells else len(column)
+        for index, column in enumerate(columns)
+    ]
+    lines = [
+        "| "
+        + " | ".join(column.ljust(width) for column, width in zip(columns, widths, strict=True))
+        + " |",
+        "| " + " | ".join("-" * width for width in widths) + " |",
+    ]
+    lines += [
+        "| "
+        + " | ".join(cell.rjust(width) for cell, width in zip(line, widths, strict=True))
+        + " |"
+        for line in cells
+    ]
+    return "\n".join(lines)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.3f}".rstrip("0").rstrip(".") if abs(value) < 10 else f"{value:,.1f}"
+    return str(value)
+
+
+def check_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each target of the issue that this run measured, with the figure and met/missed."""
+    verdicts: list[dict[str, Any]] = []
+    for row in results.get("render", {}).get("rows", []):
+        if row["name"] != "floor":
+            verdicts.append(
+                _verdict(
+                    f"render {row['name']} / floor",
+                    f"{row['ratio_to_floor']} (CPU {row.get('cpu_ratio_to_floor')})",
+                    f"<= {RENDER_RATIO_MAX} (wall-clock medians)",
+                    row["ratio_to_floor"] <= RENDER_RATIO_MAX,
+                )
+            )
+    for row in results.get("green", {}).get("rows", []):
+        if "error" in row:
+            verdicts.append(
+                _verdict(f"copy -> green {row['framework']} (s)", "FAILED", "", met=False)
+            )
+            continue
+        verdicts.append(
+            _verdict(
+                f"copy -> green {row['framework']} (s)",
+                f"{row['total_s']} (CPU {row.get('cpu_s')})",
+                f"<= {GREEN_SECONDS_MAX}",
+                row["total_s"] <= GREEN_SECONDS_MAX,
+            )
+        )
+    for row in results.get("load", {}).get("rows", []):
+        if "error" in row:
+            continue
+        key = (row["framework"], row["database"], row["workers"], row["endpoint"])
+        if key not in THROUGHPUT_TARGETS:
+            continue
+        minimum, p99_max = THROUGHPUT_TARGETS[key]
+        met = row["rps"] >= minimum and row["errors"] == 0
+        goal = f">= {minimum:g} req/s, 0 errors"
+        if p99_max is not None:
+            met = met and row["p99_ms"] < p99_max
+            goal += f", p99 < {p99_max:g} ms"
+        name = f"{row['framework']} {row['endpoint']} {row['database']} {row['workers']}w"
+        verdicts.append(
+            _verdict(name, f"{row['rps']:.0f} req/s, p99 {row['p99_ms']} ms", goal, met)
+        )
+    return verdicts
+
+
+def _verdict(target: str, measured: Any, goal: str, met: bool) -> dict[str, Any]:
+    return {"target": target, "measured": measured, "goal": goal, "met": "yes" if met else "MISSED"}
+
+
+def render_text(results: dict[str, Any]) -> str:
+    parts = []
+    if "render" in results:
+        parts.append("Render: copier copy --defaults (seconds, median of hyperfine runs)")
+        parts.append(
+            table(
+                results["render"]["rows"],
+                [
+                    "name",
+                    "median_s",
+                    "mean_s",
+                    "stddev_s",
+                    "min_s",
+                    "runs",
+                    "ratio_to_floor",
+                    "cpu_s",
+                    "cpu_ratio_to_floor",
+                ],
+            )
+        )
+    if "green" in results:
+        parts.append(
+            "Time to green: copier copy -> uv sync -> uv run pytest (warm uv cache; seconds)"
+        )
+        parts.append(
+            table(
+                results["green"]["rows"],
+                [
+                    "framework",
+                    "total_s",
+                    "copy_s",
+                    "sync_s",
+                    "test_s",
+                    "copy_share",
+                    "sync_share",
+                    "test_share",
+                    "cpu_s",
+                    "runs",
+                ],
+            )
+        )
+    if "load" in results:
+        load = results["load"]
+        parts.append(
+            f"Load: wrk, {load['connections']} connections, {load['duration_s']:g} s per cell "
+            f"after {load['warmup_s']:g} s warm-up; memory = peak PSS of the server's process tree"
+        )
+        parts.append(
+            table(
+                load["rows"],
+                [
+                    "framework",
+                    "database",
+                    "workers",
+                    "endpoint",
+                    "rps",
+                    "p50_ms",
+                    "p99_ms",
+                    "errors",
+                    "cpu_ms_per_req",
+                    "peak_mem_mb",
+                ],
+            )
+        )
+    failures = [
+        row
+        for section in ("green", "load")
+        for row in results.get(section, {}).get("rows", [])
+        if "error" in row
+    ]
+    if failures:
+        parts.append("Failures (details in the JSON)")
+        parts.append("\n".join(f"- {row}"[:400] for row in failures))
+    verdicts = check_targets(results)
+    if verdicts:
+        parts.append("Targets (issue #8)")
+        parts.append(table(verdicts, ["target", "measured", "goal", "met"]))
+    return "\n\n".join(parts)
+
+
+def write_json(results: dict[str, Any], directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = directory / f"{stamp}.json"
+    document = {
+        "created": stamp,
+        "machine": machine(),
+        **results,
+        "targets": check_targets(results),
+    }
+    path.write_text(json.dumps(document, indent=2) + "\n")
+    return path
+
+
+def machine() -> dict[str, Any]:
+    import os  # noqa: PLC0415
+
+    return {
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "load_average": [round(value, 2) for value in os.getloadavg()],
+    }

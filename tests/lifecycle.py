@@ -1,0 +1,157 @@
+"""Helpers for the lifecycle tests: the template as releases in a throwaway git clone.
+
+`TemplateClone` clones this repository into a temporary directory, commits the current
+working tree on top (uncommitted and untracked files included, like doodba's
+cloned_template fixture) and tags that commit `HEAD_TAG`, so copier sees the working tree as
+the newest release. The previous release is the tag `PREVIOUS` (or its commit when a
+checkout carries no tags); without either in the history the tests skip.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from copier import run_copy
+from packaging.version import Version
+
+from extensions.migrations import v0_2_0
+
+from .conftest import BIN, TEMPLATE
+
+PREVIOUS = "v0.1.0"
+PREVIOUS_COMMIT = "45f4f92"
+# The working tree as a release newer than any real tag: migrations up to it all run.
+HEAD_TAG = "v999.0.0"
+
+# Questions renamed by each release's migration script: {release: {old name: new name}}.
+RENAMED_BY = {"v0.2.0": v0_2_0.RENAMED}
+
+
+def as_asked_by(release: str, answers: dict[str, Any]) -> dict[str, Any]:
+    """Today's answers under the question names an older release used."""
+    for version, renamed in RENAMED_BY.items():
+        if Version(release) < Version(version):
+            old_names = {new: old for old, new in renamed.items()}
+            answers = {old_names.get(key, key): value for key, value in answers.items()}
+    return answers
+
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Template Tests",
+    "GIT_AUTHOR_EMAIL": "tests@example.invalid",
+    "GIT_COMMITTER_NAME": "Template Tests",
+    "GIT_COMMITTER_EMAIL": "tests@example.invalid",
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+def git(cwd: Path, *args: str) -> str:
+    result = subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        env={**os.environ, **GIT_ENV},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, f"git {' '.join(args)}\n{result.stdout}{result.stderr}"
+    return result.stdout
+
+
+def commit_all(project: Path, message: str) -> None:
+    if not (project / ".git").exists():
+        git(project, "init", "--quiet", "--initial-branch=main")
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "--allow-empty", "--message", message)
+
+
+@dataclass(frozen=True)
+class TemplateClone:
+    path: Path
+
+    def render(self, destination: Path, ref: str = HEAD_TAG, **answers: Any) -> Path:
+        """Render a release of the template (a tag of the clone) with defaults and answers."""
+        run_copy(
+            str(self.path),
+            destination,
+            data=answers,
+            defaults=True,
+            unsafe=True,
+            vcs_ref=ref,
+            quiet=True,
+        )
+        return destination
+
+
+def make_template_clone(destination: Path) -> TemplateClone:
+    git(destination.parent, "clone", "--quiet", "--no-hardlinks", str(TEMPLATE), destination.name)
+    if not git(destination, "tag", "--list", PREVIOUS).strip():
+        found = subprocess.run(
+            ["git", "rev-parse", "--verify", "--quiet", f"{PREVIOUS_COMMIT}^{{commit}}"],
+            cwd=destination,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if found.returncode != 0:
+            pytest.skip(
+                f"neither the tag {PREVIOUS} nor its commit {PREVIOUS_COMMIT} is in this "
+                "checkout's history (shallow clone?); fetch with full history and tags"
+            )
+        git(destination, "tag", PREVIOUS, PREVIOUS_COMMIT)
+    # The working tree exactly: tracked files as they are now, untracked ones not ignored.
+    git(destination, "rm", "-r", "--quiet", "--cached", ".")
+    for path in destination.iterdir():
+        if path.is_dir() and path.name != ".git":
+            shutil.rmtree(path)
+        elif path.is_file():
+            path.unlink()
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=TEMPLATE,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        source = TEMPLATE / name
+        if source.is_file():  # deleted but not yet staged files are skipped
+            target = destination / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    git(destination, "add", "--all")
+    git(destination, "commit", "--quiet", "--allow-empty", "--message", "working tree")
+    git(destination, "tag", HEAD_TAG)
+    return TemplateClone(destination)
+
+
+def copier_update(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`copier update` as the generated README tells a user to run it."""
+    return subprocess.run(
+        [str(BIN / "copier"), "update", "--trust", "--skip-answered", "--defaults", *args],
+        cwd=project,
+        env={**os.environ, **GIT_ENV},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def tree(project: Path) -> dict[str, bytes]:
+    """A project's files by relative path: in a git repository, those git does not ignore
+    (so not .venv or caches); otherwise every file."""
+    if (project / ".git").exists():
+        listed = git(project, "ls-files", "--cached", "--others", "--exclude-standard", "-z")
+        names = sorted(name for name in set(listed.split("\0")) if name)
+        return {name: (project / name).read_bytes() for name in names if (project / name).is_file()}
+    return {
+        path.relative_to(project).as_posix(): path.read_bytes()
+        for path in sorted(project.rglob("*"))
+        if path.is_file()
+    }

@@ -1,0 +1,214 @@
+"""The benchmark command's code paths that need no load: so `python -m bench` cannot rot.
+
+No timing is asserted here: the numbers are figures of one run, reported by bench/.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from copier import run_copy
+
+from bench import __main__ as cli
+from bench import green, load, render, report
+
+HYPERFINE_JSON = {
+    "results": [
+        {
+            "command": "floor",
+            "mean": 0.52,
+            "stddev": 0.02,
+            "median": 0.5,
+            "min": 0.49,
+            "times": [0.5] * 3,
+            "user": 0.4,
+            "system": 0.1,
+        },
+        {
+            "command": "fastapi",
+            "mean": 0.72,
+            "stddev": 0.03,
+            "median": 0.7,
+            "min": 0.69,
+            "times": [0.7] * 3,
+            "user": 0.6,
+            "system": 0.15,
+        },
+    ]
+}
+WRK_OUTPUT = """Running 2s test @ http://127.0.0.1:8000/health/live
+  1 threads and 32 connections
+BENCH_JSON {"requests": 3000, "duration_us": 2000000, "p50_us": 9800, "p99_us": 21000, "max_us": 30500, "connect": 0, "read": 0, "write": 0, "status": 2, "timeout": 1}
+Requests/sec:   1500.00
+"""
+
+
+def test_defaults_and_quick_mode() -> None:
+    full = cli.parse_args([])
+    assert full.sections == ["render", "green", "load"]
+    assert full.frameworks == ["fastapi", "django", "flask"]
+    assert full.databases == ["sqlite", "postgresql"]
+    assert (full.workers, full.duration, full.connections) == ([1, 2], 10.0, 32)
+    quick = cli.parse_args(["--quick", "--only", "load", "--framework", "flask", "--workers", "2"])
+    assert quick.sections == ["load"]
+    assert quick.frameworks == ["flask"]
+    assert quick.workers == [2]
+    assert quick.duration < full.duration
+    assert cli.parse_args(["--quick", "--duration", "5"]).duration == 5.0
+
+
+@pytest.mark.parametrize("workers", ["0", "one", ""])
+def test_bad_worker_counts_are_refused(workers: str) -> None:
+    with pytest.raises(SystemExit):
+        cli.parse_args(["--workers", workers])
+
+
+def test_floor_template_renders_one_file(tmp_path: Path) -> None:
+    floor = render.make_floor_template(tmp_path / "floor")
+    run_copy(str(floor), tmp_path / "out", defaults=True, vcs_ref="HEAD", quiet=True)
+    files = sorted(path.name for path in (tmp_path / "out").iterdir())
+    assert files == ["README.md"]
+    assert (tmp_path / "out/README.md").read_text() == "# floor\n"
+
+
+def test_render_summary_is_relative_to_the_floor() -> None:
+    summary = render.summarize(HYPERFINE_JSON, template_dirty=False)
+    ratios = {row["name"]: row["ratio_to_floor"] for row in summary["rows"]}
+    assert ratios == {"floor": 1.0, "fastapi": 1.4}
+    cpu_ratios = {row["name"]: row["cpu_ratio_to_floor"] for row in summary["rows"]}
+    assert cpu_ratios == {"floor": 1.0, "fastapi": 1.5}
+
+
+def test_green_commands_are_the_readme_steps(tmp_path: Path) -> None:
+    commands = green.steps(tmp_path / "p", "django", "/usr/bin/python3.13")
+    assert list(commands) == list(green.STEPS)
+    assert "--data=framework=django" in commands["copy"]
+    assert commands["sync"][1:] == ["sync", "--python", "/usr/bin/python3.13"]
+    assert commands["test"][1:3] == ["run", "pytest"]
+    row = green.summarize("django", [{"copy": (1.0, 0.9), "sync": (1.0, 0.5), "test": (2.0, 2.0)}])
+    assert row["total_s"] == 4.0
+    assert (row["copy_share"], row["test_share"], row["cpu_s"]) == (0.25, 0.5, 3.4)
+
+
+def test_wrk_report_line_is_parsed() -> None:
+    numbers = load.parse_wrk(WRK_OUTPUT)
+    assert numbers == {
+        "requests": 3000,
+        "rps": 1500.0,
+        "p50_ms": 9.8,
+        "p99_ms": 21.0,
+        "max_ms": 30.5,
+        "errors": 3,
+        "non_2xx": 2,
+    }
+    with pytest.raises(ValueError, match="BENCH_JSON"):
+        load.parse_wrk("Requests/sec: 1\n")
+
+
+def test_wrk_script_and_targets() -> None:
+    assert "latency:percentile(99)" in load.WRK_SCRIPT
+    paths = {target.name: target for target in load.targets("abc")}
+    assert paths["list50"].path == "/api/v1/items?limit=50"
+    assert paths["list50"].authenticated
+    assert not paths["live"].authenticated
+    assert paths["read1"].path == "/api/v1/items/abc"
+
+
+def test_own_process_is_measured() -> None:
+    import os  # noqa: PLC0415
+
+    assert load.tree_memory_mb(os.getpid()) > 1
+    assert load.tree_cpu_seconds(os.getpid()) > 0
+
+
+def test_tables_targets_and_json(tmp_path: Path) -> None:
+    results = {
+        "render": render.summarize(HYPERFINE_JSON, template_dirty=False),
+        "load": {
+            "rows": [
+                {
+                    "framework": "fastapi",
+                    "database": "postgresql",
+                    "workers": 1,
+                    "endpoint": "list50",
+                    "rps": 1200.0,
+                    "p50_ms": 20.0,
+                    "p99_ms": 150.0,
+                    "errors": 0,
+                    "cpu_ms_per_req": 0.8,
+                    "peak_mem_mb": 80.0,
+                }
+            ],
+            "connections": 32,
+            "duration_s": 10.0,
+            "warmup_s": 2.0,
+            "wrk_threads": 1,
+        },
+    }
+    text = report.render_text(results)
+    assert "| fastapi |" in text.replace("  ", " ")
+    assert "ratio_to_floor" in text
+    verdicts = {row["target"]: row["met"] for row in report.check_targets(results)}
+    assert verdicts["render fastapi / floor"] == "yes"
+    assert verdicts["fastapi list50 postgresql 1w"] == "MISSED"  # p99 150 ms >= 100 ms
+    written = json.loads(report.write_json(results, tmp_path).read_text())
+    assert written["render"]["rows"][1]["ratio_to_floor"] == 1.4
+    assert written["machine"]["cpus"] >= 1
+    assert {row["met"] for row in written["targets"]} == {"yes", "MISSED"}
+
+
+def test_missing_tools_are_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench import tools  # noqa: PLC0415
+
+    monkeypatch.setattr(tools.shutil, "which", lambda _: None)
+    monkeypatch.setattr(tools.os, "geteuid", lambda: 1000)
+    with pytest.raises(
+        tools.MissingToolError, match="apt-get install -y --no-install-recommends wrk"
+    ):
+        tools.require("wrk")
+
+
+def test_answers_file_drives_the_server_commands(tmp_path: Path) -> None:
+    answers = {
+        "project_name": "My Service",
+        "package_name": "my_service",
+        "python_version": "3.13",
+        "framework": "django",
+        "database": "sqlite",
+        "auth": "jwt",
+        "ci": "none",
+    }
+    (tmp_path / ".copier-answers.yml").write_text(yaml.safe_dump(answers))
+    assert load.server_commands(tmp_path) == (
+        [str(tmp_path / ".venv/bin/python"), "manage.py", "migrate"],
+        [str(tmp_path / ".venv/bin/python"), "-m", "my_service"],
+    )
+
+
+def test_failures_are_reported_not_fatal() -> None:
+    results = {
+        "green": {"rows": [{"framework": "flask", "error": "uv sync failed"}], "python": "x"},
+        "load": {
+            "rows": [
+                {
+                    "framework": "django",
+                    "database": "sqlite",
+                    "workers": 1,
+                    "endpoint": "FAILED",
+                    "error": "boom",
+                }
+            ],
+            "connections": 32,
+            "duration_s": 1.0,
+            "warmup_s": 0.0,
+            "wrk_threads": 1,
+        },
+    }
+    text = report.render_text(results)
+    assert "Failures" in text
+    assert "uv sync failed" in text
+    assert "boom" in text
+    assert [row["met"] for row in report.check_targets(results)] == ["MISSED"]

@@ -258,7 +258,6 @@ AUTH_PAIR_REFUSALS: dict[tuple[str, str], str] = {
     ("fastapi", "session"): f"Session auth with FastAPI {LATER}; choose JWT for now.",
     ("fastapi", "apikey"): f"API-key auth with FastAPI {LATER}; choose JWT for now.",
     ("fastapi", "none"): f"Running FastAPI without auth {LATER}; choose JWT for now.",
-    ("django", "oidc"): f"OAuth2 / OIDC with Django {LATER}; choose JWT for now.",
     ("flask", "oidc"): f"OAuth2 / OIDC with Flask {LATER}; choose JWT for now.",
     ("flask", "session"): f"Session auth with Flask {LATER}; choose JWT for now.",
     ("flask", "apikey"): f"API-key auth with Flask {LATER}; choose JWT for now.",

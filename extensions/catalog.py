@@ -258,7 +258,6 @@ AUTH_PAIR_REFUSALS: dict[tuple[str, str], str] = {
     ("fastapi", "session"): f"Session auth with FastAPI {LATER}; choose JWT for now.",
     ("fastapi", "apikey"): f"API-key auth with FastAPI {LATER}; choose JWT for now.",
     ("fastapi", "none"): f"Running FastAPI without auth {LATER}; choose JWT for now.",
-    ("django", "oidc"): f"OAuth2 / OIDC with Django {LATER}; choose JWT for now.",
 }
 
 # Framework x database pairs that are refused although each answer alone is accepted

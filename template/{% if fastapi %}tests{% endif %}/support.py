@@ -30,17 +30,21 @@ def new_email() -> str:
     return f"user-{uuid.uuid4().hex[:12]}@example.com"
 
 
+def log_in(client: TestClient, email: str, password: str = PASSWORD) -> Account:
+    response = client.post("/api/v1/auth/login", json={"email": email, "password": password})
+    assert response.status_code == 200, response.text
+    tokens = response.json()
+    return Account(email, password, tokens["access_token"], tokens["refresh_token"])
+
+
 def create_account(
     client: TestClient, email: str | None = None, password: str = PASSWORD
 ) -> Account:
     """Register and log in; fails the test if either step does."""
     email = email or new_email()
     registered = client.post("/api/v1/users", json={"email": email, "password": password})
-    assert registered.status_code == 201, registered.text
-    logged_in = client.post("/api/v1/auth/login", json={"email": email, "password": password})
-    assert logged_in.status_code == 200, logged_in.text
-    tokens = logged_in.json()
-    return Account(email, password, tokens["access_token"], tokens["refresh_token"])
+    assert registered.status_code == 202, registered.text
+    return log_in(client, email, password)
 
 
 def assert_problem(response: Response, status: int) -> dict[str, Any]:

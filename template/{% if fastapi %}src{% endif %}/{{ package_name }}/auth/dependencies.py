@@ -1,34 +1,76 @@
-"""The current user, taken from the bearer access token."""
+"""Who is calling: the user of a live login session, from the bearer access token."""
 
+import uuid
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends
+import structlog
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ..dependencies import SessionDep, SettingsDep
 from ..errors import AuthenticationError
 from ..users.models import User
-from ..users.service import get_user
+from .service import INVALID_TOKEN, authenticated_user
+from .throttle import Throttle
 from .tokens import decode_token
+
+logger = structlog.get_logger(__name__)
 
 # auto_error=False: a missing header becomes our problem+json 401, not FastAPI's plain 403.
 bearer = HTTPBearer(auto_error=False, description="Access token from POST /api/v1/auth/login")
 
 
-async def get_current_user(
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller and the login session its token belongs to."""
+
+    user: User
+    session_id: uuid.UUID
+
+
+async def get_principal(
     session: SessionDep,
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> User:
+) -> Principal:
     if credentials is None:
         msg = "Authentication is required."
         raise AuthenticationError(msg)
-    claims = decode_token(settings, credentials.credentials, "access")
-    user = await get_user(session, claims.subject)
-    if user is None or not user.is_active:
-        msg = "The token is invalid or has expired."
-        raise AuthenticationError(msg)
-    return user
+    try:
+        claims = decode_token(settings, credentials.credentials, "access")
+    except AuthenticationError:
+        logger.info("auth.token_invalid", kind="access")
+        raise
+    # A valid signature is not enough: the session may have been revoked since.
+    user = await authenticated_user(session, claims)
+    if user is None:
+        logger.info("auth.token_invalid", kind="access", session_id=str(claims.session_id))
+        raise AuthenticationError(INVALID_TOKEN)
+    return Principal(user=user, session_id=claims.session_id)
 
 
+async def get_current_user(principal: Annotated[Principal, Depends(get_principal)]) -> User:
+    return principal.user
+
+
+def client_address(request: Request) -> str | None:
+    """The peer address. uvicorn takes it from X-Forwarded-For only for FORWARDED_ALLOW_IPS."""
+    return request.client.host if request.client else None
+
+
+def get_login_throttle(request: Request) -> Throttle:
+    throttle: Throttle = request.app.state.login_throttle
+    return throttle
+
+
+def get_registration_throttle(request: Request) -> Throttle:
+    throttle: Throttle = request.app.state.registration_throttle
+    return throttle
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
 CurrentUser = Annotated[User, Depends(get_current_user)]
+ClientDep = Annotated[str | None, Depends(client_address)]
+LoginThrottleDep = Annotated[Throttle, Depends(get_login_throttle)]
+RegistrationThrottleDep = Annotated[Throttle, Depends(get_registration_throttle)]

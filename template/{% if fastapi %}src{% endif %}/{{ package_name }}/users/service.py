@@ -1,36 +1,41 @@
-"""User accounts: creation and look-up."""
+"""User accounts: registration and look-up."""
 
-import uuid
-
+import structlog
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..auth.passwords import hash_password
-from ..errors import ConflictError
+from ..auth.passwords import hash_password, password_problems
+from ..errors import UnprocessableError
 from .models import User
 from .schemas import UserCreate
+
+logger = structlog.get_logger(__name__)
 
 
 def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-async def create_user(session: AsyncSession, data: UserCreate) -> User:
-    """Register a user; a second account with the same address is a conflict."""
-    user = User(email=normalize_email(data.email), password_hash=hash_password(data.password))
+def check_password_policy(password: str, email: str) -> None:
+    """422 with the reasons (never the password) when the policy refuses it."""
+    if problems := password_problems(password, email):
+        raise UnprocessableError(" ".join(problems))
+
+
+async def register(session: AsyncSession, data: UserCreate) -> None:
+    """Create the account unless the address is taken; the caller cannot tell which."""
+    email = normalize_email(data.email)
+    check_password_policy(data.password, email)
+    # Hashed in both cases: a taken address must not answer faster than a free one.
+    user = User(email=email, password_hash=hash_password(data.password))
     session.add(user)
     try:
         await session.commit()
-    except IntegrityError as exc:
+    except IntegrityError:
         await session.rollback()
-        msg = "An account with this email address already exists."
-        raise ConflictError(msg) from exc
-    return user
-
-
-async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User | None:
-    return await session.get(User, user_id)
+        return
+    logger.info("auth.registered", email=email, user_id=str(user.id))
 
 
 async def get_user_by_email(session: AsyncSession, email: str) -> User | None:

@@ -71,10 +71,19 @@ def database_url(project: Path, data_dir: Path) -> Iterator[str]:
         )
 
 
+# The Redis on loopback: suites with rate limits also test their shared (Redis) store.
+# Each test there uses keys of its own, so concurrent suites can share one database.
+TEST_REDIS_URL = os.environ.get("TEMPLATE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
 def suite_env(project: Path) -> dict[str, str]:
-    """TEST_DATABASE_URL for the project's own suite: the admin URL of its server."""
+    """Environment of the project's own suite: TEST_DATABASE_URL (the admin URL of its
+    database server) and TEST_REDIS_URL."""
     database = str(yaml.safe_load((project / ".copier-answers.yml").read_text())["database"])
-    return uv_env(TEST_DATABASE_URL=SERVER_URLS[database]) if database in SERVER_URLS else uv_env()
+    extra = {"TEST_REDIS_URL": TEST_REDIS_URL}
+    if database in SERVER_URLS:
+        extra["TEST_DATABASE_URL"] = SERVER_URLS[database]
+    return uv_env(**extra)
 
 
 def uv_env(**extra: str) -> dict[str, str]:
@@ -150,21 +159,30 @@ class Server:
 
 
 @contextmanager
-def production_server(project: Path, data_dir: Path, workers: int = 1) -> Iterator[Server]:
+def production_server(
+    project: Path, data_dir: Path, workers: int = 1, **settings: str
+) -> Iterator[Server]:
     """The README's production command, with production settings and JSON logs."""
-    with database_url(project, data_dir) as url, serve_on(project, url, workers) as server:
+    with (
+        database_url(project, data_dir) as url,
+        serve_on(project, url, workers, **settings) as server,
+    ):
         yield server
 
 
 @contextmanager
-def serve_on(project: Path, url: str, workers: int) -> Iterator[Server]:
-    """The production command on a database URL the caller provides (migrated first)."""
+def serve_on(project: Path, url: str, workers: int, **settings: str) -> Iterator[Server]:
+    """The production command on a database URL the caller provides (migrated first);
+    ``settings`` are extra environment variables (FOO_BAR="...")."""
     env = uv_env(
         ENVIRONMENT="production",
         SECRET_KEY=PRODUCTION_SECRET,
+        # Production refuses the placeholder issuer; nothing here calls the provider.
+        OIDC_ISSUER="https://idp.template-tests.invalid/realms/ci",
         DATABASE_URL=url,
         PORT=str(free_port()),
         WORKERS=str(workers),
+        **settings,
     )
     run_documented(project, "migrate_command", env=env)
     package = str(derived(project)["serve_command"]).split()[-1]

@@ -31,41 +31,54 @@ pytestmark = pytest.mark.slow
 
 # Python versions that can be installed here; 3.14 is rendered and linted by test_render.
 INSTALLABLE = ["3.12", "3.13"]
-# CI's selection: every framework on SQLite with both installable Pythons, and every
-# framework x server database pair the questionnaire accepts, spread over the Pythons; the CI
-# provider only changes static files, which test_render checks for every combination.
-# TEMPLATE_FULL_MATRIX=1 installs and runs every accepted combination instead.
+# CI's selection covers every framework x auth pair and every framework x database pair the
+# questionnaire accepts: each framework runs each of its auth schemes once, the databases
+# cycling under them (and JWT on any database the cycle missed), the two installable
+# Pythons alternating. The CI provider only changes static files, which test_render checks
+# for every combination. TEMPLATE_FULL_MATRIX=1 installs every accepted combination.
+DATABASES = ("sqlite", "postgresql", "mysql")
+
+
+def ci_cases() -> list[tuple[str, str, str, str]]:
+    cases: list[tuple[str, str, str, str]] = []
+    for framework in supported("framework"):
+        databases = [name for name in DATABASES if not refusal("database", name, framework)]
+        auths = supported("auth", framework)
+        pairs = [(auth, databases[index % len(databases)]) for index, auth in enumerate(auths)]
+        covered = {database for _, database in pairs}
+        pairs += [("jwt", database) for database in databases if database not in covered]
+        cases += [
+            (framework, database, auth, INSTALLABLE[(index + len(cases)) % 2])
+            for index, (auth, database) in enumerate(pairs)
+        ]
+    return cases
+
+
 if os.environ.get("TEMPLATE_FULL_MATRIX") == "1":
     CASES = sorted(
         {
-            (answers["framework"], answers["database"], answers["python_version"])
+            (
+                answers["framework"],
+                answers["database"],
+                answers["auth"],
+                answers["python_version"],
+            )
             for answers in accepted_combinations()
             if answers["python_version"] in INSTALLABLE
         }
     )
 else:
-    CASES = [
-        (framework, "sqlite", python)
-        for framework in supported("framework")
-        for python in INSTALLABLE
-    ] + [
-        (framework, database, INSTALLABLE[index % 2])
-        for index, (framework, database) in enumerate(
-            (framework, database)
-            for framework in supported("framework")
-            for database in ("postgresql", "mysql")
-            if not refusal("database", database, framework)
-        )
-    ]
+    CASES = ci_cases()
 
 
 @pytest.fixture(scope="module", params=CASES, ids=["-".join(case) for case in CASES])
 def installed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    framework, database, python = request.param
+    framework, database, auth, python = request.param
     project = render(
         tmp_path_factory.mktemp("gen") / "project",
         framework=framework,
         database=database,
+        auth=auth,
         python_version=python,
     )
     install(project, python)

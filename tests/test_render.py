@@ -39,11 +39,15 @@ COMMON_FILES = {
     "src/{pkg}/items/routes.py",
     "src/{pkg}/items/schemas.py",
     "src/{pkg}/items/service.py",
+    "tests/conftest.py",
+}
+# Every scheme but "none" has accounts.
+USER_FILES = {
     "src/{pkg}/users/models.py",
     "src/{pkg}/users/routes.py",
     "src/{pkg}/users/schemas.py",
     "src/{pkg}/users/service.py",
-    "tests/conftest.py",
+    "src/{pkg}/auth/throttle.py",
 }
 ALEMBIC_FILES = {"alembic.ini", "migrations/env.py", "migrations/versions/0001_initial.py"}
 # Names Django mandates, beside the common shape.
@@ -74,7 +78,16 @@ def test_file_set(project: Path) -> None:
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     package = answers["package_name"]
     files = files_of(project)
+    has_users = answers["auth"] != "none"
     expected = {name.format(pkg=package) for name in COMMON_FILES}
+    if has_users:
+        expected |= {name.format(pkg=package) for name in USER_FILES}
+    else:  # a public API: no accounts, no auth code at all
+        assert not any(
+            name.startswith((f"src/{package}/users/", f"src/{package}/auth/")) for name in files
+        )
+    # Only JWT signs tokens of its own.
+    assert (f"src/{package}/auth/tokens.py" in files) == (answers["auth"] == "jwt")
     alembic = answers["framework"] in {"fastapi", "flask"}
     django = {name.format(pkg=package) for name in DJANGO_FILES}
     if alembic:
@@ -93,7 +106,8 @@ def test_file_set(project: Path) -> None:
 
 def test_no_template_syntax_left(project: Path) -> None:
     for path in project.rglob("*"):
-        if not path.is_file() or path.suffix == ".mako":
+        # Mako templates are Alembic's; .gz is the bundled common-password list.
+        if not path.is_file() or path.suffix in (".mako", ".gz"):
             continue
         text = GITHUB_EXPRESSION.sub("", path.read_text())
         assert not JINJA_LEFTOVER.search(text), path

@@ -250,7 +250,6 @@ AUTHS: dict[str, Auth] = {
 AUTH_PAIR_REFUSALS: dict[tuple[str, str], str] = {
     ("fastapi", "oidc"): f"OAuth2 / OIDC with FastAPI {LATER}; choose JWT for now.",
     ("fastapi", "session"): f"Session auth with FastAPI {LATER}; choose JWT for now.",
-    ("fastapi", "apikey"): f"API-key auth with FastAPI {LATER}; choose JWT for now.",
     ("django", "oidc"): f"OAuth2 / OIDC with Django {LATER}; choose JWT for now.",
     ("django", "session"): f"Session auth with Django {LATER}; choose JWT for now.",
     ("django", "apikey"): f"API-key auth with Django {LATER}; choose JWT for now.",

@@ -248,7 +248,6 @@ AUTHS: dict[str, Auth] = {
 # Framework x auth pairs that are refused although each answer alone is accepted. The auth
 # question comes after the framework question, so it carries the refusal.
 AUTH_PAIR_REFUSALS: dict[tuple[str, str], str] = {
-    ("fastapi", "oidc"): f"OAuth2 / OIDC with FastAPI {LATER}; choose JWT for now.",
     ("django", "oidc"): f"OAuth2 / OIDC with Django {LATER}; choose JWT for now.",
     ("django", "session"): f"Session auth with Django {LATER}; choose JWT for now.",
     ("django", "apikey"): f"API-key auth with Django {LATER}; choose JWT for now.",

@@ -254,10 +254,6 @@ AUTHS: dict[str, Auth] = {
 # Framework x auth pairs that are refused although each answer alone is accepted. The auth
 # question comes after the framework question, so it carries the refusal.
 AUTH_PAIR_REFUSALS: dict[tuple[str, str], str] = {
-    ("fastapi", "oidc"): f"OAuth2 / OIDC with FastAPI {LATER}; choose JWT for now.",
-    ("fastapi", "session"): f"Session auth with FastAPI {LATER}; choose JWT for now.",
-    ("fastapi", "apikey"): f"API-key auth with FastAPI {LATER}; choose JWT for now.",
-    ("fastapi", "none"): f"Running FastAPI without auth {LATER}; choose JWT for now.",
 }
 
 # Framework x database pairs that are refused although each answer alone is accepted

@@ -115,6 +115,8 @@ def problem_handler(request: HttpRequest, exc: Exception) -> HttpResponse:
 def _framework_problem(exc: HttpError | Http404) -> HttpResponse:
     if isinstance(exc, Http404):
         return problem(HTTPStatus.NOT_FOUND)
+    if isinstance(exc.__cause__, HttpError):  # the parser's own status (415), wrapped in a 400
+        exc = exc.__cause__
     if isinstance(exc.__cause__, ValueError):
         # Ninja reports a body its JSON parser rejects as a 400; like any other invalid
         # body, it is a 422 here.

@@ -10,6 +10,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from .security import allowed_methods, security_headers
+
 PROBLEM_JSON = "application/problem+json"
 
 
@@ -68,7 +70,7 @@ def _public_message(error: Mapping[str, Any]) -> str:
     return message.split(":", 1)[0] if error["type"] == "value_error" else message
 
 
-async def problem_handler(_: Request, exc: Exception) -> JSONResponse:
+async def problem_handler(request: Request, exc: Exception) -> JSONResponse:
     """Map every exception to problem+json; registered for each class it knows."""
     match exc:
         case DomainError():
@@ -86,18 +88,26 @@ async def problem_handler(_: Request, exc: Exception) -> JSONResponse:
             return problem(
                 HTTPStatus.UNPROCESSABLE_ENTITY, "The request is not valid.", errors=errors
             )
+        case StarletteHTTPException(status_code=400) if exc.__cause__ is not None:
+            # FastAPI's 400 for a body it cannot decode (not UTF-8): an invalid body, a 422.
+            return problem(HTTPStatus.UNPROCESSABLE_ENTITY, "The request body is not valid JSON.")
         case StarletteHTTPException():
             status = HTTPStatus(exc.status_code)
             # Framework errors (unknown route, wrong method) carry only the phrase; keep Allow.
             detail = exc.detail if exc.detail != status.phrase else None
-            return problem(status, detail, headers=exc.headers)
+            headers = dict(exc.headers or {})
+            if status is HTTPStatus.METHOD_NOT_ALLOWED:
+                headers["Allow"] = allowed_methods(request.app, request.scope)
+            return problem(status, detail, headers=headers)
         case _:
-            # Starlette calls this from its outermost middleware, after the request-id
-            # middleware returned: echo the id here. Starlette then re-raises, so the server
-            # logs the traceback (with the request id); the client never sees it.
+            # Starlette calls this from its outermost middleware, after the request-id and
+            # security-header middleware returned: add their headers here. Starlette then
+            # re-raises, so the server logs the traceback (with the request id); the client
+            # never sees it.
             response = problem(HTTPStatus.INTERNAL_SERVER_ERROR, "An unexpected error occurred.")
             if (request_id := correlation_id.get()) is not None:
                 response.headers["X-Request-ID"] = request_id
+            response.headers.update(security_headers(request.app.state.settings))
             return response
 
 

@@ -63,9 +63,7 @@ class Cors:
         response.vary.add("Origin")
         if not self._allowed(origin):
             return response
-        response.headers["Access-Control-Allow-Origin"] = (
-            origin if origin in self.origins else "*"
-        )
+        response.headers["Access-Control-Allow-Origin"] = origin if origin in self.origins else "*"
         if self.credentials:
             response.headers["Access-Control-Allow-Credentials"] = "true"
         if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:

@@ -91,6 +91,7 @@ class Auth:
     dependencies: tuple[str, ...]
     refusal: str | None = None
     local_passwords: bool = False  # the service stores password hashes
+    summary: str = ""  # how the generated README introduces it
 
 
 @dataclass(frozen=True)
@@ -221,28 +222,33 @@ AUTHS: dict[str, Auth] = {
         label="JWT",
         dependencies=("pyjwt>=2.15", "email-validator>=2.4", "limits[redis]>=5.8"),
         local_passwords=True,
+        summary="JWT authentication for local accounts (access and rotating refresh tokens)",
     ),
     "oidc": Auth(
         key="oidc",
         label="OAuth2 / OIDC",
         # PyJWKClient (JWKS fetch and cache) and RS/ES signatures need the crypto extra.
         dependencies=("pyjwt[crypto]>=2.15", "limits[redis]>=5.8"),
+        summary="OAuth2 / OIDC access tokens from your identity provider",
     ),
     "session": Auth(
         key="session",
         label="Session",
         dependencies=("email-validator>=2.4", "limits[redis]>=5.8"),
         local_passwords=True,
+        summary="cookie sessions for local accounts (server-side, CSRF-protected)",
     ),
     "apikey": Auth(
         key="apikey",
         label="API key",
         dependencies=("email-validator>=2.4", "limits[redis]>=5.8"),
+        summary="API keys (hashed at rest, sent in a header)",
     ),
     "none": Auth(
         key="none",
         label="None",
         dependencies=(),
+        summary="no authentication (a public API)",
     ),
 }
 
@@ -254,9 +260,6 @@ AUTH_PAIR_REFUSALS: dict[tuple[str, str], str] = {
     ("fastapi", "apikey"): f"API-key auth with FastAPI {LATER}; choose JWT for now.",
     ("fastapi", "none"): f"Running FastAPI without auth {LATER}; choose JWT for now.",
     ("django", "oidc"): f"OAuth2 / OIDC with Django {LATER}; choose JWT for now.",
-    ("django", "session"): f"Session auth with Django {LATER}; choose JWT for now.",
-    ("django", "apikey"): f"API-key auth with Django {LATER}; choose JWT for now.",
-    ("django", "none"): f"Running Django without auth {LATER}; choose JWT for now.",
     ("flask", "oidc"): f"OAuth2 / OIDC with Flask {LATER}; choose JWT for now.",
     ("flask", "session"): f"Session auth with Flask {LATER}; choose JWT for now.",
     ("flask", "apikey"): f"API-key auth with Flask {LATER}; choose JWT for now.",

@@ -85,6 +85,10 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
         "alembic": framework.orm == "sqlalchemy",
         # Auth overlays: accounts exist unless the API is public; passwords only for some.
         "has_users": auth.key != "none",
+        "auth_label": auth.label,
+        "auth_summary": auth.summary,
+        # Bootstrap command for the first API key (each framework's own CLI idiom).
+        "api_key_command": _API_KEY_COMMANDS[framework.key].format(package=package),
         "local_passwords": auth.local_passwords,
         "project_slug": slugify(answers["project_name"]),
         "python_target": "py" + python.replace(".", ""),
@@ -120,6 +124,12 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
         "ci_service": _ci_service(database),
     }
 
+
+_API_KEY_COMMANDS = {
+    "fastapi": "uv run python -m {package}.cli create-api-key",
+    "flask": "uv run flask --app {package}.app create-api-key",
+    "django": "uv run python manage.py create_api_key",
+}
 
 _FLAG_AXES = {
     "framework": tuple(FRAMEWORKS),

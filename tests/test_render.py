@@ -58,11 +58,11 @@ DJANGO_FILES = {
     "manage.py",
     "src/{pkg}/settings.py",
     "src/{pkg}/urls.py",
-    "src/{pkg}/users/apps.py",
-    "src/{pkg}/users/migrations/0001_initial.py",
     "src/{pkg}/items/apps.py",
     "src/{pkg}/items/migrations/0001_initial.py",
 }
+# Django's users app, where there are users.
+DJANGO_USER_FILES = {"src/{pkg}/users/apps.py", "src/{pkg}/users/migrations/0001_initial.py"}
 # A Jinja expression or statement, or a template file name; not Python's nested dict braces.
 JINJA_LEFTOVER = re.compile(r"\{\{\s*[A-Za-z_][\w.]*\s*(\|[^}]*)?\}\}|\{%-?\s*[a-z]+|\{#|\.jinja\b")
 GITHUB_EXPRESSION = re.compile(r"\$\{\{[^}]*\}\}")
@@ -92,7 +92,8 @@ def test_file_set(project: Path) -> None:
     # Only JWT signs tokens of its own.
     assert (f"src/{package}/auth/tokens.py" in files) == (answers["auth"] == "jwt")
     alembic = answers["framework"] in {"fastapi", "flask"}
-    django = {name.format(pkg=package) for name in DJANGO_FILES}
+    django_names = DJANGO_FILES | (DJANGO_USER_FILES if has_users else set())
+    django = {name.format(pkg=package) for name in django_names}
     if alembic:
         expected |= ALEMBIC_FILES
     else:

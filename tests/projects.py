@@ -161,6 +161,8 @@ class Server:
         """Wait for the process to end and for its last output; return its exit code."""
         code = self.process.wait(timeout=timeout)
         self._reader.join(timeout=10)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
         return code
 
     def stop(self, timeout: float = 30) -> tuple[int, float]:

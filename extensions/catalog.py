@@ -124,6 +124,7 @@ FRAMEWORKS: dict[str, Framework] = {
         dependencies=(
             "django[argon2]>=6.1",
             "django-ninja>=1.7",
+            "django-cors-headers>=4.9",
             "django-stubs-ext>=6.1",  # generic Django classes at run time (ModelAdmin[Item])
             "dj-database-url>=3.1",
             "gunicorn>=27.0",

@@ -8,6 +8,7 @@ import shlex
 import signal
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -145,13 +146,31 @@ class Server:
     process: subprocess.Popen[str]
     output: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # Read the server's output as it comes: a pipe nobody reads fills up (64 KiB, a few
+        # hundred log lines) and then blocks every server thread that logs.
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.output.append(line)
+
+    def wait(self, timeout: float) -> int:
+        """Wait for the process to end and for its last output; return its exit code."""
+        code = self.process.wait(timeout=timeout)
+        self._reader.join(timeout=10)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        return code
+
     def stop(self, timeout: float = 30) -> tuple[int, float]:
         """SIGTERM, as an orchestrator would; return the exit code and seconds taken."""
         started = time.monotonic()
         self.process.send_signal(signal.SIGTERM)
-        out, _ = self.process.communicate(timeout=timeout)
-        self.output.append(out)
-        return self.process.returncode, time.monotonic() - started
+        code = self.wait(timeout)
+        return code, time.monotonic() - started
 
     @property
     def log(self) -> str:
@@ -204,10 +223,11 @@ def serve_on(project: Path, url: str, workers: int, **settings: str) -> Iterator
             time.sleep(0.2)
     else:
         process.kill()
-        pytest.fail(f"server did not become ready:\n{process.communicate()[0]}")
+        server.wait(timeout=30)
+        pytest.fail(f"server did not become ready:\n{server.log}")
     try:
         yield server
     finally:
         if process.poll() is None:
             process.kill()
-            server.output.append(process.communicate()[0])
+            server.wait(timeout=30)

@@ -38,11 +38,14 @@ COMMON_FILES = {
     "src/{pkg}/errors.py",
     "src/{pkg}/health.py",
     "src/{pkg}/log.py",
+    "src/{pkg}/openapi.py",
+    "src/{pkg}/security.py",
     "src/{pkg}/items/models.py",
     "src/{pkg}/items/routes.py",
     "src/{pkg}/items/schemas.py",
     "src/{pkg}/items/service.py",
     "tests/conftest.py",
+    "tests/test_security.py",
 }
 # Every scheme but "none" has accounts.
 USER_FILES = {

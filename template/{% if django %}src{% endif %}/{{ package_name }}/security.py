@@ -1,0 +1,64 @@
+"""The HTTP surface Django's own settings do not cover: no-store caching, the 413, and
+JSON-only request bodies.
+
+Headers (nosniff, Referrer-Policy, X-Frame-Options, CSP, HSTS) come from Django's
+SecurityMiddleware, XFrameOptionsMiddleware and ContentSecurityPolicyMiddleware, configured
+in settings.py; CORS from django-cors-headers.
+"""
+
+from collections.abc import Callable
+from http import HTTPStatus
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponseBase
+from ninja.errors import HttpError
+from ninja.parser import Parser
+from ninja.types import DictStrAny
+
+from .errors import problem
+
+Handler = Callable[[HttpRequest], HttpResponseBase]
+
+
+class NoStoreMiddleware:
+    """Responses carry one user's data: no shared or browser cache may keep them, unless a
+    view says otherwise."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store"
+        return response
+
+
+class BodyLimitMiddleware:
+    """413 for a body declared above DATA_UPLOAD_MAX_MEMORY_SIZE, before anything reads it.
+
+    Django would raise RequestDataTooBig when a view reads request.body: a 400 outside the
+    API and a 500 inside it. Django reads no more than Content-Length, so a body without
+    one (chunked) is never read at all.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        declared = request.META.get("CONTENT_LENGTH") or ""
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and declared.isdigit() and int(declared) > limit:
+            return problem(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        return self.get_response(request)
+
+
+class JsonParser(Parser):
+    """Ninja parses any body as JSON, whatever its Content-Type; a body declared as
+    something else is refused with 415 instead."""
+
+    def parse_body(self, request: HttpRequest) -> DictStrAny:
+        media_type = request.content_type or ""
+        if media_type != "application/json" and not media_type.endswith("+json"):
+            raise HttpError(HTTPStatus.UNSUPPORTED_MEDIA_TYPE.value, "Expected application/json.")
+        return super().parse_body(request)

@@ -1,0 +1,82 @@
+"""The OpenAPI document tells the truth about errors: every error is problem+json.
+
+FastAPI documents its 422 as application/json with its own schema, and knows nothing of
+the 401 of a secured operation, the 413 of a too-large body or the 500 of the last-resort
+handler. Clients (and the fuzzer) read the document: it lists them all.
+"""
+
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI
+from pydantic import BaseModel
+
+from .errors import PROBLEM_JSON
+
+_FRAMEWORK_SCHEMAS = ("HTTPValidationError", "ValidationError")
+
+
+class FieldError(BaseModel):
+    loc: list[str | int]
+    message: str
+    type: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document: the body of every error response."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    request_id: str | None = None
+    errors: list[FieldError] | None = None
+
+
+def _problem_response(status: HTTPStatus, description: str | None = None) -> dict[str, Any]:
+    return {
+        "description": description or status.phrase,
+        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+
+
+def _document_errors(operation: dict[str, Any]) -> None:
+    responses: dict[str, Any] = operation.setdefault("responses", {})
+    expected = [HTTPStatus.INTERNAL_SERVER_ERROR]
+    if operation.get("security"):
+        expected.append(HTTPStatus.UNAUTHORIZED)
+    if operation.get("parameters") or "requestBody" in operation:
+        expected.append(HTTPStatus.UNPROCESSABLE_ENTITY)
+    if "requestBody" in operation:
+        expected.append(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+    for status in expected:
+        responses.setdefault(str(status.value), {})
+    for code, response in responses.items():
+        if code.isdigit() and int(code) >= HTTPStatus.BAD_REQUEST:
+            responses[code] = _problem_response(HTTPStatus(int(code)), response.get("description"))
+
+
+def with_problem_responses(document: dict[str, Any]) -> dict[str, Any]:
+    """Rewrite a generated document in place: error responses become problem+json."""
+    for path_item in document.get("paths", {}).values():
+        for operation in path_item.values():
+            _document_errors(operation)
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    for name in _FRAMEWORK_SCHEMAS:
+        schemas.pop(name, None)
+    problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update(problem.pop("$defs", {}))
+    schemas["Problem"] = problem
+    return document
+
+
+def install_openapi(app: FastAPI) -> None:
+    generate: Callable[[], dict[str, Any]] = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = with_problem_responses(generate())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,48 @@
+"""The OpenAPI document tells the truth about errors: every error is problem+json.
+
+flask-openapi3 documents the errors a route lists as application/json, and knows nothing
+of the 401 of a secured operation, the 413 of a too-large body or the 500 of the
+last-resort handler. Clients (and the fuzzer) read the document: it lists them all.
+"""
+
+from http import HTTPStatus
+from typing import Any
+
+from flask_openapi3.openapi import OpenAPI
+
+from .errors import PROBLEM_JSON
+
+
+def _problem_response(status: HTTPStatus, description: str | None = None) -> dict[str, Any]:
+    return {
+        "description": description or status.phrase,
+        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+
+
+def _document_errors(operation: dict[str, Any]) -> None:
+    responses: dict[str, Any] = operation.setdefault("responses", {})
+    expected = [HTTPStatus.INTERNAL_SERVER_ERROR]
+    if operation.get("security"):
+        expected.append(HTTPStatus.UNAUTHORIZED)
+    if operation.get("parameters") or "requestBody" in operation:
+        expected.append(HTTPStatus.UNPROCESSABLE_ENTITY)
+    if "requestBody" in operation:
+        expected.append(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+    for status in expected:
+        responses.setdefault(str(status.value), {})
+    for code, response in responses.items():
+        if code.isdigit() and int(code) >= HTTPStatus.BAD_REQUEST:
+            responses[code] = _problem_response(HTTPStatus(int(code)), response.get("description"))
+
+
+class ServiceOpenAPI(OpenAPI):
+    """flask-openapi3's app, with error responses documented as they are sent."""
+
+    def generate_spec_json(self) -> None:
+        super().generate_spec_json()  # type: ignore[no-untyped-call]
+        for path_item in self.spec_json["paths"].values():
+            for operation in path_item.values():
+                _document_errors(operation)
+        # Its validation-error model describes a body this service never sends.
+        self.spec_json["components"]["schemas"].pop(self.validation_error_model.__name__, None)

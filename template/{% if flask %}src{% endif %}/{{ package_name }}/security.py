@@ -1,0 +1,106 @@
+"""The HTTP surface: security headers, the CORS allow-list and the request-body limit.
+
+The CORS allow-list is a few lines here rather than Flask-CORS: it only ever echoes an
+origin that is listed exactly, which is easier to audit than pattern matching.
+"""
+
+from http import HTTPStatus
+
+from flask import Flask, Response, request
+
+from .config import Settings
+
+# An API answers JSON only: nothing may load, frame or be framed. Browsers that ignore CSP
+# still honour X-Frame-Options.
+API_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    # Responses carry one user's data: no shared or browser cache may keep them.
+    "Cache-Control": "no-store",
+}
+# The docs page loads Swagger UI's script and styles: it keeps every header but the CSP,
+# and still refuses to be framed.
+DOCS_ENDPOINTS = frozenset({"docs", "swagger.swagger"})
+DOCS_CSP = "frame-ancestors 'none'"
+CORS_METHODS = "GET, POST, PUT, PATCH, DELETE"
+CORS_HEADERS = "Authorization, Content-Type, X-Request-ID"
+CORS_MAX_AGE_SECONDS = 600
+
+
+def security_headers(settings: Settings) -> dict[str, str]:
+    """The headers of every response; HSTS in production only (development is plain HTTP)."""
+    headers = dict(API_HEADERS)
+    if settings.is_production and settings.hsts_seconds:
+        headers["Strict-Transport-Security"] = f"max-age={settings.hsts_seconds}; includeSubDomains"
+    return headers
+
+
+class Cors:
+    """Answer cross-origin requests from the listed origins only; "*" allows any origin,
+    without credentials (the settings refuse the pair)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.origins = frozenset(settings.cors_origins)
+        self.credentials = settings.cors_allow_credentials
+
+    def _allowed(self, origin: str | None) -> bool:
+        return origin is not None and (origin in self.origins or "*" in self.origins)
+
+    def answer_preflight(self) -> Response | None:
+        """A preflight from an allowed origin is answered here, before authentication (the
+        browser sends it without credentials); add_headers then adds the CORS headers."""
+        is_preflight = "Access-Control-Request-Method" in request.headers
+        if request.method == "OPTIONS" and is_preflight and self._allowed(request.origin):
+            return Response(status=HTTPStatus.NO_CONTENT.value)
+        return None
+
+    def add_headers(self, response: Response) -> Response:
+        origin = request.origin
+        if origin is None or not self.origins:
+            return response
+        response.vary.add("Origin")
+        if not self._allowed(origin):
+            return response
+        response.headers["Access-Control-Allow-Origin"] = origin if origin in self.origins else "*"
+        if self.credentials:
+            response.headers["Access-Control-Allow-Credentials"] = "true"
+        if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
+            response.headers["Access-Control-Allow-Methods"] = CORS_METHODS
+            response.headers["Access-Control-Allow-Headers"] = CORS_HEADERS
+            response.headers["Access-Control-Max-Age"] = str(CORS_MAX_AGE_SECONDS)
+        else:
+            response.headers["Access-Control-Expose-Headers"] = "X-Request-ID, Location"
+        return response
+
+
+def refuse_long_streams() -> None:
+    """413 for a chunked body (no Content-Length) above MAX_CONTENT_LENGTH.
+
+    Werkzeug refuses a declared length above the limit, but stops reading a chunked body at
+    the limit without an error: the view would parse a truncated body. Reading it here (the
+    view gets it from the cache) and asking for one byte more raises the 413.
+    """
+    if request.content_length is None and request.environ.get("wsgi.input_terminated"):
+        request.get_data(cache=True)
+        request.stream.read(1)
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_body_bytes
+    app.before_request(refuse_long_streams)
+    headers = security_headers(settings)
+
+    # after_request runs for error responses too (404, 405, 413 and the last-resort 500).
+    @app.after_request
+    def add_security_headers(response: Response) -> Response:
+        for name, value in headers.items():
+            response.headers.setdefault(name, value)
+        if request.endpoint in DOCS_ENDPOINTS:
+            response.headers["Content-Security-Policy"] = DOCS_CSP
+        return response
+
+    cors = Cors(settings)
+    app.before_request(cors.answer_preflight)
+    app.after_request(cors.add_headers)

@@ -1,0 +1,155 @@
+"""Slow: schemathesis fuzzes every framework's production server, as two users.
+
+Every built-in check runs (``[checks] enabled = true``, the file's ``--checks all``), with ``--continue-on-failure`` so that each
+operation reports all its failures, a fixed seed so that a failure reproduces, and all four
+phases (examples, coverage, fuzzing, stateful). Two registered users are listed as peers in a
+Web Fuzzing Commons auth document: that turns on ``ignored_auth`` (ST401, requests without or
+with broken credentials must be refused) and ``object_level_authorization`` (ST402, one user's
+items must not be readable by the other). The run must end with zero failures.
+
+Excluded here, each with its reason (nothing else is):
+
+- ``positive_data_acceptance`` (ST202) on ``POST /api/v1/users`` and ``POST /api/v1/auth/login``
+  only: see the configuration below (email addresses in special-use domains).
+- ``POST /api/v1/auth/logout`` and ``POST /api/v1/auth/password`` are not fuzzed: both revoke
+  the session behind the fuzzing users' access tokens (that is their job), after which every
+  other request would be a 401 and the run would test nothing. The template's contract tests
+  cover both operations.
+
+Login, registration and refresh are fuzzed, with the per-client and per-account login limits
+lifted for the run (the fuzzer sends thousands of requests from one address).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import httpx
+import pytest
+
+from extensions.refusals import supported
+
+from .conftest import BIN, render
+from .projects import Server, install, production_server
+
+pytestmark = pytest.mark.slow
+
+SEED = 20260105
+MAX_EXAMPLES = 30
+PASSWORD = "fuzzing passphrase that is long enough"
+UNFUZZED_OPERATIONS = r"^/api/v1/auth/(logout|password)$"
+# The fuzzer sends far more login attempts from one address than any person would.
+LIFTED_LIMITS = {
+    "AUTH_RATE_LIMIT_PER_CLIENT": "100000 per minute",
+    "AUTH_RATE_LIMIT_PER_ACCOUNT": "100000 per minute",
+    # One run takes a few minutes; the tokens in the auth document must outlive it.
+    "ACCESS_TOKEN_TTL_SECONDS": "3600",
+}
+
+
+def bearer_token(client: httpx.Client, email: str) -> str:
+    """Register a user (however the service answers: 201 or 202) and log in."""
+    registered = client.post("/api/v1/users", json={"email": email, "password": PASSWORD})
+    assert registered.status_code in {201, 202}, registered.text
+    login = client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+    assert login.status_code == 200, login.text
+    return str(login.json()["access_token"])
+
+
+def write_config(server: Server, directory: Path) -> Path:
+    """schemathesis.toml and the auth document: users alice and bob, peers of each other."""
+    users = []
+    with httpx.Client(base_url=server.base_url, timeout=10) as client:
+        for name in ("alice", "bob"):
+            token = bearer_token(client, f"{name}@example.com")
+            header = {"name": "Authorization", "value": f"Bearer {token}"}
+            users.append({"name": name, "fixedHeaders": [header]})
+    auth = directory / "auth.json"
+    auth.write_text(json.dumps({"auth": users}))
+    config = directory / "schemathesis.toml"
+    config.write_text(
+        f"""
+seed = {SEED}
+continue-on-failure = true
+workers = 1
+request-timeout = 10
+
+[checks]
+# Every check: the file's form of `--checks all` (the flag would also override the
+# per-operation exception below). max_response_time needs a limit and is not set.
+enabled = true
+
+[auth]
+# The users above are all the fuzzer may use: it must not sign up accounts of its own.
+auto-signup = false
+
+[auth.wfc]
+path = "{auth}"
+peers = ["alice", "bob"]
+
+# positive_data_acceptance (ST202) is off where the body holds an email address: the
+# services validate it with email-validator, which rightly refuses special-use domains
+# (RFC 6761: x@y.test, x@y.invalid, x@localhost) that JSON Schema's `format: email` allows.
+# Every other check still runs on these operations.
+[[operations]]
+include-path-regex = "^/api/v1/(users|auth/login)$"
+include-method = "POST"
+checks.positive_data_acceptance.enabled = false
+"""
+    )
+    return config
+
+
+def fuzz(server: Server, directory: Path) -> subprocess.CompletedProcess[str]:
+    config = write_config(server, directory)
+    return subprocess.run(
+        [
+            str(BIN / "st"),
+            "--no-color",
+            "--config-file",
+            str(config),
+            "run",
+            f"{server.base_url}/openapi.json",
+            "--phases",
+            "examples,coverage,fuzzing,stateful",
+            "--max-examples",
+            str(MAX_EXAMPLES),
+            "--exclude-path-regex",
+            UNFUZZED_OPERATIONS,
+            "--report",
+            "junit",
+            "--report-dir",
+            str(directory / "reports"),
+        ],
+        cwd=directory,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("framework", supported("framework"))
+def test_schemathesis_finds_nothing(
+    framework: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    project = render(
+        tmp_path_factory.mktemp(f"fuzz-{framework}") / "project",
+        framework=framework,
+        auth="jwt",
+        python_version="3.13",
+    )
+    install(project, "3.13")
+    work = tmp_path_factory.mktemp(f"fuzz-{framework}-run")
+    with production_server(project, work, **LIFTED_LIMITS) as server:
+        result = fuzz(server, work)
+        code, _ = server.stop()
+    summary = result.stdout[-6000:]
+    assert result.returncode == 0, f"{summary}\n{result.stderr}"
+    final = result.stdout.strip().splitlines()[-1]  # "=== 2 warnings in 158.0s ==="
+    assert not re.search(r"failure|error", final), summary
+    assert code == 0, server.log
+    assert "Traceback" not in server.log, server.log

@@ -40,7 +40,7 @@ class ContextUpdater(ContextHook):
     """Adds the derived values to every context copier renders with.
 
     copier builds a context for every path part and every file (about 700 a render), and
-    the derived values depend only on the answers in ``REQUIRED``: compute them once per
+    the derived values depend only on the answers in ``INPUTS``: compute them once per
     answer set instead of once per context.
     """
 
@@ -48,11 +48,12 @@ class ContextUpdater(ContextHook):
         super().__init__(environment)
         derive = _module("derive")
         self._derive = derive.derive
-        self._required: tuple[str, ...] = derive.REQUIRED
+        self._inputs: tuple[str, ...] = derive.INPUTS
         self._derived: dict[tuple[Any, ...], dict[str, Any]] = {}
 
     def hook(self, context: dict[str, Any]) -> None:
-        key = tuple(context.get(name) for name in self._required)
+        # Present or absent matters too: an answer not asked yet is not an empty answer.
+        key = tuple((name in context, context.get(name)) for name in self._inputs)
         try:
             derived = self._derived.get(key)
         except TypeError:  # an unhashable answer: nothing to memoize on

@@ -23,6 +23,9 @@ from .naming import slugify
 from .release import release_image
 
 REQUIRED = ("project_name", "package_name", "python_version", "framework", "database", "auth", "ci")
+# Every answer derive() reads: the required ones and those it reads when present. Callers
+# that memoize derive() must key on all of them.
+INPUTS = (*REQUIRED, "container_registry")
 
 
 def _sorted_unique(requirements: tuple[str, ...]) -> list[str]:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import yaml
 
 from extensions.catalog import AUTH_PAIR_REFUSALS, AXES, PAIR_REFUSALS, PYTHON_VERSIONS
-from extensions.derive import derive
+from extensions.derive import INPUTS, derive
 from extensions.naming import (
     branch_name_error,
     email_error,
@@ -343,3 +343,27 @@ def test_derive_auth_flags(auth: str) -> None:
     names = {requirement.split(">=")[0] for requirement in derived["dependencies"]}
     assert ("pwdlib[argon2]" in names) is (auth in ("jwt", "session"))
     assert ("limits[redis]" in names) is (auth != "none")
+
+
+def test_derive_reads_only_the_answers_it_declares() -> None:
+    """context.py memoizes derive() on INPUTS: an answer read but not declared would be
+    served stale from an earlier answer set."""
+
+    class Recording(dict[str, object]):
+        read: ClassVar[set[str]] = set()
+
+        def __getitem__(self, key: str) -> object:
+            self.read.add(key)
+            return super().__getitem__(key)
+
+        def get(self, key: str, default: object = None) -> object:
+            self.read.add(key)
+            return super().get(key, default)
+
+        def __contains__(self, key: object) -> bool:
+            self.read.add(str(key))
+            return super().__contains__(key)
+
+    answers = Recording({**DEFAULTS, "container_registry": "registry.example/x"})
+    derive(answers)
+    assert Recording.read <= set(INPUTS)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import BIN, TEMPLATE, render
+from .conftest import BIN, TEMPLATE, python_for, render
 from .lifecycle import GIT_ENV, PREVIOUS, TemplateClone, commit_all, git, make_template_clone
 from .projects import uv_env
 
@@ -205,11 +205,19 @@ def test_the_ci_jobs_own_command_on_current_then_behind(tmp_path: Path, ci: str)
     command = job_command(project)
     assert "scripts/template_drift.py" in command
 
+    # The job's image provides the project's Python; here it is pyenv's, whose shims are
+    # broken on these machines: put the interpreter itself on PATH and the shims off it.
+    version = yaml.safe_load((project / ".copier-answers.yml").read_text())["python_version"]
+    interpreter = python_for(version)
+    assert interpreter, f"no Python {version} here"
+    search = [part for part in os.environ["PATH"].split(":") if "pyenv/shims" not in part]
+    path = ":".join([str(BIN), str(Path(interpreter).parent), *search])
+
     def run_job() -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             ["bash", "-c", command],
             cwd=project,
-            env=uv_env(PATH=f"{BIN}:{os.environ['PATH']}", **GIT_ENV),
+            env=uv_env(PATH=path, **GIT_ENV),
             capture_output=True,
             text=True,
             timeout=600,

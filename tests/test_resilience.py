@@ -125,6 +125,6 @@ def test_readiness_follows_the_database_down_and_back(
         wait_for(ready, 200, 30)  # pooled connections recover, no restart
         with httpx.Client(base_url=server.base_url, timeout=10) as client:
             credentials = {"email": "back@example.com", "password": "correct horse battery staple"}
-            assert client.post("/api/v1/users", json=credentials).status_code == 201
+            assert client.post("/api/v1/users", json=credentials).status_code == 202
         code, _ = server.stop()
         assert code == 0, server.log

@@ -7,7 +7,7 @@ from flask import Flask, Response, current_app, request
 
 from ..config import Settings
 from ..errors import problem
-from .throttle import RateLimitedError, Throttle, account_key
+from .throttle import RateLimitedError, Throttle
 
 EXTENSION = "throttle"
 
@@ -36,8 +36,8 @@ def client_address() -> str | None:
 def check_attempt(account: str | None) -> None:
     """Count one credential check for this account (an email, a key prefix, a subject)
     and for the calling client; RateLimitedError when either budget is spent."""
-    key = account_key(account) if account is not None else None
-    get_throttle().check(account=key, client=client_address())
+    # Throttle.check hashes the account name itself.
+    get_throttle().check(account=account, client=client_address())
 
 
 def _too_many_requests(exc: RateLimitedError) -> Response:

@@ -1,4 +1,10 @@
-"""Request-scoped dependencies shared by the routers."""
+"""Request-scoped dependencies shared by the routers.
+
+Dependencies that only read the request are `async def` even though they never await:
+FastAPI runs a plain `def` dependency on a worker thread, a hand-off that cost about a fifth
+of the CPU of an authenticated list request (bench/README.md of the template). A test holds
+every route to this.
+"""
 
 from collections.abc import AsyncIterator
 from typing import Annotated
@@ -9,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from .config import Settings
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 

@@ -7,16 +7,20 @@ one process, and each must use its own code.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib
 import importlib.util
+import marshal
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import CodeType, ModuleType, TracebackType
-from typing import Any
+from typing import Any, cast
 
+import jinja2
 from copier_template_extensions import ContextHook
 from jinja2 import Environment
 from jinja2.ext import Extension
@@ -64,21 +68,83 @@ class ContextUpdater(ContextHook):
         context.update(derived)
 
 
+def _cache_directory(environment: Environment) -> Path | None:
+    """Where compiled templates are kept between renders, or None to keep them in memory.
+
+    The directory name fingerprints everything besides the source that shapes the code
+    Jinja generates (its version, Python's bytecode format, the environment's syntax and
+    extensions), so a change to any of them starts a new cache instead of reusing the old.
+    """
+    if os.environ.get("SERVICE_TEMPLATE_NO_CACHE"):
+        return None
+    settings = (
+        jinja2.__version__,
+        importlib.util.MAGIC_NUMBER.hex(),
+        type(environment).__qualname__,
+        environment.block_start_string,
+        environment.block_end_string,
+        environment.variable_start_string,
+        environment.variable_end_string,
+        environment.comment_start_string,
+        environment.comment_end_string,
+        environment.line_statement_prefix,
+        environment.line_comment_prefix,
+        environment.trim_blocks,
+        environment.lstrip_blocks,
+        environment.newline_sequence,
+        environment.keep_trailing_newline,
+        environment.optimized,
+        environment.is_async,
+        sorted(environment.extensions),
+    )
+    fingerprint = hashlib.sha256(repr(settings).encode()).hexdigest()[:16]
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "python-service-template" / f"jinja-{fingerprint}"
+
+
 def _compile_once(environment: Environment) -> None:
     """Memoize the environment's compilation of template source to code.
 
     copier compiles every path part of every template file on its own (the same
     ``{% if fastapi %}src{% endif %}`` and ``{{ package_name }}`` a hundred times a render);
     the code Jinja generates depends only on the source and the environment, so it is
-    compiled once. Half of a render's time went to these repeated compilations.
+    compiled once per render. Half of a render's time went to these repeated compilations.
+
+    The code is also kept on disk, keyed by a hash of the source: the next render (every
+    team's, every ``copier update``'s) loads it with ``marshal`` instead of parsing and
+    compiling ~280 templates again, a third of what remained of a render. Jinja's own
+    bytecode cache does the same for loaded files only, not for copier's path strings.
     """
     compile_source: Callable[..., str | CodeType] = environment.compile
+    # Settled on first use: extensions start before the environment has all its settings.
+    cache_directory = functools.cache(lambda: _cache_directory(environment))
+
+    def from_disk(source: str, name: str | None, filename: str | None) -> CodeType:
+        directory = cache_directory()
+        if directory is None:
+            return cast(CodeType, compile_source(source, name, filename))
+        digest = hashlib.sha256(repr((source, name, filename)).encode()).hexdigest()
+        path = directory / digest[:2] / digest
+        with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
+            code = marshal.loads(path.read_bytes())
+            if isinstance(code, CodeType):
+                return code
+        code = cast(CodeType, compile_source(source, name, filename))
+        # Written aside, then renamed: a concurrent render never reads half a file.
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(f"{digest}.{os.getpid()}.tmp")
+            partial.write_bytes(marshal.dumps(code))
+            partial.replace(path)
+        return code
 
     @functools.lru_cache(maxsize=2048)
     def cached(
         source: str, name: str | None, filename: str | None, raw: bool, defer_init: bool
     ) -> str | CodeType:
-        return compile_source(source, name, filename, raw, defer_init)
+        if raw or defer_init:
+            return compile_source(source, name, filename, raw, defer_init)
+        return from_disk(source, name, filename)
 
     def compile_(
         source: Any,

@@ -102,6 +102,15 @@ def _cache_directory(environment: Environment) -> Path | None:
     return base / "python-service-template" / f"jinja-{fingerprint}"
 
 
+def _located(code: CodeType, filename: str) -> CodeType:
+    """The cached code, its tracebacks pointing at this render's copy of the template."""
+    constants = tuple(
+        _located(constant, filename) if isinstance(constant, CodeType) else constant
+        for constant in code.co_consts
+    )
+    return code.replace(co_filename=filename, co_consts=constants)
+
+
 def _compile_once(environment: Environment) -> None:
     """Memoize the environment's compilation of template source to code.
 
@@ -123,12 +132,13 @@ def _compile_once(environment: Environment) -> None:
         directory = cache_directory()
         if directory is None:
             return cast(CodeType, compile_source(source, name, filename))
-        digest = hashlib.sha256(repr((source, name, filename)).encode()).hexdigest()
+        # Not keyed on the file name: copier renders from a new temporary clone each time.
+        digest = hashlib.sha256(repr((source, name)).encode()).hexdigest()
         path = directory / digest[:2] / digest
         with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
             code = marshal.loads(path.read_bytes())
             if isinstance(code, CodeType):
-                return code
+                return _located(code, filename or "<template>")
         code = cast(CodeType, compile_source(source, name, filename))
         # Written aside, then renamed: a concurrent render never reads half a file.
         with contextlib.suppress(OSError):

@@ -136,13 +136,15 @@ def _compile_once(environment: Environment) -> None:
         digest = hashlib.sha256(repr((source, name)).encode()).hexdigest()
         path = directory / digest[:2] / digest
         with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
-            code = marshal.loads(path.read_bytes())
+            # The user's own cache directory, as Jinja's FileSystemBytecodeCache would use:
+            # whoever can write there can already change the user's Python.
+            code = marshal.loads(path.read_bytes())  # noqa: S302
             if isinstance(code, CodeType):
                 return _located(code, filename or "<template>")
         code = cast(CodeType, compile_source(source, name, filename))
         # Written aside, then renamed: a concurrent render never reads half a file.
         with contextlib.suppress(OSError):
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             partial = path.with_name(f"{digest}.{os.getpid()}.tmp")
             partial.write_bytes(marshal.dumps(code))
             partial.replace(path)

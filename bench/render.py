@@ -11,6 +11,7 @@ from typing import Any
 
 from .tools import TEMPLATE, clean_env, copier
 
+UNCACHED = " uncached"  # suffix of the row rendered with the compiled-template cache off
 FLOOR_FILES = {
     "copier.yml": "_templates_suffix: .jinja\nname:\n  type: str\n  default: floor\n",
     "README.md.jinja": "# {{ name }}\n",
@@ -61,6 +62,14 @@ def run(
     for framework in frameworks:
         data = () if framework == "fastapi" else (f"framework={framework}",)
         commands[framework] = copy_command(TEMPLATE, out / framework, *data)
+    # The first framework again with the compiled-template cache off: what a first render
+    # on a new machine costs, and what the cache saves (extensions/context.py).
+    first = frameworks[0]
+    commands[f"{first}{UNCACHED}"] = [
+        "env",
+        "SERVICE_TEMPLATE_NO_CACHE=1",
+        *commands[first],
+    ]
     export = workdir / "render-hyperfine.json"
     arguments = [
         hyperfine,

@@ -18,6 +18,7 @@ from gunicorn.http.message import Request
 
 from .app import create_app
 from .config import Settings
+from .proxies import TrustedProxies
 from .request_id import HEADER
 
 THREADS_PER_WORKER = 4
@@ -119,7 +120,7 @@ class Server(BaseApplication):
 
     def load(self) -> Callable[..., Iterable[bytes]]:
         # Called in each worker: every process builds its own app, engine and pool.
-        return create_app(self.settings)
+        return TrustedProxies(create_app(self.settings), self.settings.forwarded_allow_ips)
 
 
 def serve(settings: Settings) -> None:

@@ -201,7 +201,8 @@ def serve_on(project: Path, url: str, workers: int, **settings: str) -> Iterator
         DATABASE_URL=url,
         PORT=str(free_port()),
         WORKERS=str(workers),
-        **settings,
+        # Production drains 5 s after SIGTERM (readiness 503); test_shutdown sets its own.
+        **{"SHUTDOWN_DELAY_SECONDS": "0", **settings},
     )
     run_documented(project, "migrate_command", env=env)
     package = str(derived(project)["serve_command"]).split()[-1]

@@ -3,9 +3,10 @@
 The in-flight request is a registration whose body is still arriving when the signal comes:
 the client sends the headers and half of the JSON body, the server starts reading it, the
 test sends SIGTERM, then the rest of the body. That request is truly in flight inside the
-service (no test-only slow route is needed, and none exists in a generated project). It must
-complete normally, while new connections are refused (so readiness probes fail and the load
-balancer stops sending traffic), and the process must exit 0 well within the grace period.
+service (no test-only slow route is needed, and none exists in a generated project). For
+SHUTDOWN_DELAY_SECONDS after the signal the service keeps serving while readiness answers 503
+(so the load balancer moves traffic away first); the request in flight completes normally,
+then new connections are refused, and the process exits 0 well within the grace period.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 
 from extensions.refusals import supported
@@ -26,6 +28,7 @@ from .projects import Server, install, production_server
 pytestmark = pytest.mark.slow
 
 GRACE_SECONDS = 10
+DRAIN_SECONDS = 2
 
 
 def refuses_connections(host: str, port: int, within: float) -> float:
@@ -67,7 +70,12 @@ def start_registration(server: Server) -> tuple[socket.socket, bytes]:
 
 def assert_graceful_shutdown(project: Path, data: Path) -> float:
     """Run the scenario on an installed project; return the seconds SIGTERM took."""
-    with production_server(project, data, GRACEFUL_SHUTDOWN_SECONDS=str(GRACE_SECONDS)) as server:
+    with production_server(
+        project,
+        data,
+        GRACEFUL_SHUTDOWN_SECONDS=str(GRACE_SECONDS),
+        SHUTDOWN_DELAY_SECONDS=str(DRAIN_SECONDS),
+    ) as server:
         url = urlsplit(server.base_url)
         assert url.hostname is not None
         assert url.port is not None
@@ -76,19 +84,25 @@ def assert_graceful_shutdown(project: Path, data: Path) -> float:
         started = time.monotonic()
         server.process.terminate()
 
-        time.sleep(1)
+        time.sleep(0.5)
+        # Draining: still serving, but no longer ready.
+        ready = httpx.get(f"{server.base_url}/health/ready", timeout=5)
+        live = httpx.get(f"{server.base_url}/health/live", timeout=5)
+        time.sleep(0.5)
         client.sendall(rest)
         with client:
             answer = b""
             while chunk := client.recv(65_536):
                 answer += chunk
-        refused_after = refuses_connections(url.hostname, url.port, within=5)
+        refused_after = refuses_connections(url.hostname, url.port, within=DRAIN_SECONDS + 5)
         code = server.wait(timeout=GRACE_SECONDS + 10)
         elapsed = time.monotonic() - started
 
+    assert (ready.status_code, ready.json()["detail"]) == (503, "The service is shutting down.")
+    assert live.status_code == 200
     status = answer.split(b"\r\n", 1)[0].decode(errors="replace")
     assert status.split()[1:2] in (["201"], ["202"]), answer.decode(errors="replace")
-    assert refused_after < 5
+    assert refused_after < DRAIN_SECONDS + 5
     assert code == 0, server.log
     assert elapsed < GRACE_SECONDS, f"{elapsed:.1f} s\n{server.log}"
     assert "Traceback" not in server.log, server.log

@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> None:
         call_command("runserver", f"{settings.host}:{settings.port}")
         return
     # gunicorn drains in-flight requests on SIGTERM, then exits 0.
-    Server(create_app, gunicorn_options(settings)).run()
+    Server(create_app, gunicorn_options(settings), settings.shutdown_delay).run()
 
 
 if __name__ == "__main__":

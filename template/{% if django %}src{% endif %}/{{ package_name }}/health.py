@@ -1,4 +1,5 @@
-"""Health checks: liveness never touches a dependency; readiness pings the database."""
+"""Health checks: liveness never touches a dependency; readiness pings the database and
+fails while the service drains before shutting down."""
 
 from http import HTTPStatus
 
@@ -10,6 +11,7 @@ from ninja import Router, Schema
 
 from . import db
 from .errors import ServiceUnavailableError
+from .shutdown import is_draining
 
 router = Router(tags=["health"])
 logger = structlog.get_logger(__name__)
@@ -30,7 +32,12 @@ def live(request: HttpRequest) -> HealthStatus:
     response={HTTPStatus.OK: HealthStatus, HTTPStatus.SERVICE_UNAVAILABLE: None},
 )
 def ready(request: HttpRequest) -> HealthStatus:
-    """The service can serve traffic: the database answers within DATABASE_TIMEOUT_SECONDS."""
+    """The service can serve traffic: it is not shutting down, and the database answers
+    within DATABASE_TIMEOUT_SECONDS."""
+    if is_draining():
+        # SIGTERM arrived: still serving, but the load balancer should move traffic away.
+        msg = "The service is shutting down."
+        raise ServiceUnavailableError(msg)
     try:
         db.ping(settings.SERVICE.database_timeout_seconds)
     except (TimeoutError, DatabaseError, OSError) as exc:

@@ -11,6 +11,7 @@ from gunicorn.config import Config
 from gunicorn.glogging import Logger
 from gunicorn.http import Request, wsgi
 
+from .arbiter import DrainingArbiter
 from .config import Settings
 
 # gthread: a slow client or query holds one thread, not a whole worker process.
@@ -83,9 +84,12 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
 class Server(BaseApplication):
     """gunicorn's arbiter for the WSGI application `load_app` returns."""
 
-    def __init__(self, load_app: Callable[[], Any], options: dict[str, Any]) -> None:
+    def __init__(
+        self, load_app: Callable[[], Any], options: dict[str, Any], shutdown_delay: float = 0
+    ) -> None:
         self.load_app = load_app
         self.options = options
+        self.shutdown_delay = shutdown_delay
         super().__init__()
 
     def load_config(self) -> None:
@@ -95,3 +99,7 @@ class Server(BaseApplication):
 
     def load(self) -> Any:
         return self.load_app()
+
+    def run(self) -> None:
+        # gunicorn's master, with `shutdown_delay` seconds of draining after SIGTERM.
+        DrainingArbiter(self, self.shutdown_delay).run()

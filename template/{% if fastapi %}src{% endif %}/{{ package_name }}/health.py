@@ -1,4 +1,5 @@
-"""Health checks: liveness never touches a dependency; readiness pings the database."""
+"""Health checks: liveness never touches a dependency; readiness pings the database and
+fails while the service drains before shutting down."""
 
 import asyncio
 from http import HTTPStatus
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from .db import ping
 from .dependencies import SettingsDep
 from .errors import ServiceUnavailableError
+from .shutdown import is_draining
 
 router = APIRouter(prefix="/health", tags=["health"])
 logger = structlog.get_logger(__name__)
@@ -32,7 +34,12 @@ async def live() -> HealthStatus:
     responses={HTTPStatus.SERVICE_UNAVAILABLE.value: {"description": "A dependency is down"}},
 )
 async def ready(request: Request, settings: SettingsDep) -> HealthStatus:
-    """The service can serve traffic: the database answers within DATABASE_TIMEOUT_SECONDS."""
+    """The service can serve traffic: it is not shutting down, and the database answers
+    within DATABASE_TIMEOUT_SECONDS."""
+    if is_draining():
+        # SIGTERM arrived: still serving, but the load balancer should move traffic away.
+        msg = "The service is shutting down."
+        raise ServiceUnavailableError(msg)
     engine: AsyncEngine = request.app.state.engine
     try:
         async with asyncio.timeout(settings.database_timeout_seconds):

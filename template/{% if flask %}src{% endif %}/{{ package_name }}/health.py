@@ -1,4 +1,5 @@
-"""Health checks: liveness never touches a dependency; readiness pings the database."""
+"""Health checks: liveness never touches a dependency; readiness pings the database and
+fails while the service drains before shutting down."""
 
 from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
@@ -14,6 +15,7 @@ from .db import ping
 from .dependencies import get_engine, get_settings
 from .errors import Problem, ServiceUnavailableError
 from .responses import json_response
+from .shutdown import is_draining
 
 blueprint = APIBlueprint("health", __name__, url_prefix="/health", abp_tags=[Tag(name="health")])
 logger = structlog.get_logger(__name__)
@@ -37,7 +39,12 @@ def live() -> Response:
     responses={HTTPStatus.OK: HealthStatus, HTTPStatus.SERVICE_UNAVAILABLE: Problem},
 )
 def ready() -> Response:
-    """The service can serve traffic: the database answers within DATABASE_TIMEOUT_SECONDS."""
+    """The service can serve traffic: it is not shutting down, and the database answers
+    within DATABASE_TIMEOUT_SECONDS."""
+    if is_draining():
+        # SIGTERM arrived: still serving, but the load balancer should move traffic away.
+        msg = "The service is shutting down."
+        raise ServiceUnavailableError(msg)
     try:
         _pinger.submit(ping, get_engine()).result(timeout=get_settings().database_timeout_seconds)
     except (TimeoutError, SQLAlchemyError, OSError) as exc:

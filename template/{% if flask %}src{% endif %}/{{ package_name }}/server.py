@@ -17,6 +17,7 @@ from gunicorn.http import wsgi
 from gunicorn.http.message import Request
 
 from .app import create_app
+from .arbiter import DrainingArbiter
 from .config import Settings
 from .proxies import TrustedProxies
 from .request_id import HEADER
@@ -121,6 +122,10 @@ class Server(BaseApplication):
     def load(self) -> Callable[..., Iterable[bytes]]:
         # Called in each worker: every process builds its own app, engine and pool.
         return TrustedProxies(create_app(self.settings), self.settings.forwarded_allow_ips)
+
+    def run(self) -> None:
+        # gunicorn's master, with SHUTDOWN_DELAY_SECONDS of draining after SIGTERM.
+        DrainingArbiter(self, self.settings.shutdown_delay).run()
 
 
 def serve(settings: Settings) -> None:

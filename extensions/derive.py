@@ -71,6 +71,9 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
     migrate = f"uv run {framework.migrations.apply}"
     migration_check = f"uv run {framework.migrations.check}"
     test = "uv run pytest"
+    # Coverage tracing roughly doubles the suite's time: CI and `coverage_command` measure it
+    # (fail_under in [tool.coverage.report]), the everyday run does not.
+    coverage = "uv run pytest --cov"
     typecheck = "uv run mypy"
     lint = ["uv run ruff format --check .", "uv run ruff check ."]
     security = [
@@ -116,13 +119,14 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
         # Inside the image there is no uv: the virtualenv is on PATH.
         "image_migrate_command": framework.migrations.apply,
         "test_command": test,
+        "coverage_command": coverage,
         "lint_commands": lint,
         "typecheck_command": typecheck,
         # The gates every CI provider runs, job for job, with the same commands.
         "ci_gates": {
             "lint": lint,
             "typecheck": [typecheck],
-            "test": [test, f"{migrate} && {migration_check}"],
+            "test": [coverage, f"{migrate} && {migration_check}"],
             "security": security,
         },
         "ci_service": _ci_service(database),

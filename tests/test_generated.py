@@ -99,9 +99,9 @@ def test_pre_commit_hooks_pass(installed: Path) -> None:
 
 
 def test_own_test_suite_passes_with_coverage(installed: Path) -> None:
-    command = ("run", "--locked", "pytest", "-q", "-p", "no:cacheprovider")
+    command = ("run", "--locked", "pytest", "--cov", "-q", "-p", "no:cacheprovider")
     output = uv(installed, *command, env=suite_env(installed))
-    assert "Required test coverage of 90% reached" in output
+    assert "Required test coverage of 90.0% reached" in output
 
 
 def test_migrations_apply_twice_and_match_the_models(installed: Path, tmp_path: Path) -> None:

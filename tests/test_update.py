@@ -209,6 +209,8 @@ def test_update_keeps_team_edits_and_the_project_stays_green(
     uv(project, "run", "--locked", "ruff", "check", ".")
     uv(project, "run", "--locked", "mypy")
     output = uv(
-        project, "run", "--locked", "pytest", "-q", "-p", "no:cacheprovider", env=suite_env(project)
+        project,
+        *("run", "--locked", "pytest", "--cov", "-q", "-p", "no:cacheprovider"),
+        env=suite_env(project),
     )
-    assert "Required test coverage of 90% reached" in output
+    assert "Required test coverage of 90.0% reached" in output

@@ -9,14 +9,11 @@ trusted proxy. A header from anyone else is ignored, so a client cannot choose i
 
 from collections.abc import Iterable
 from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 
 class TrustedProxies:
-    def __init__(self, app: "WSGIApplication", trusted: str) -> None:
+    def __init__(self, app: WSGIApplication, trusted: str) -> None:
         """`trusted`: FORWARDED_ALLOW_IPS, comma-separated addresses and networks, or "*"."""
         self.app = app
         entries = [entry.strip() for entry in trusted.split(",") if entry.strip()]
@@ -43,9 +40,7 @@ class TrustedProxies:
                 return hop
         return hops[0]  # every hop is a trusted proxy: the first is the closest to the client
 
-    def __call__(
-        self, environ: "WSGIEnvironment", start_response: "StartResponse"
-    ) -> Iterable[bytes]:
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         peer = environ.get("REMOTE_ADDR", "")
         forwarded_for = environ.get("HTTP_X_FORWARDED_FOR", "")
         if peer and forwarded_for:

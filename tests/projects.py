@@ -145,6 +145,9 @@ class Server:
     base_url: str
     process: subprocess.Popen[str]
     output: list[str] = field(default_factory=list)
+    # The server's environment: the project's own commands (e.g. creating an API key) run
+    # against the same database with it.
+    env: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Read the server's output as it comes: a pipe nobody reads fills up (64 KiB, a few
@@ -214,7 +217,7 @@ def serve_on(project: Path, url: str, workers: int, **settings: str) -> Iterator
         stderr=subprocess.STDOUT,
         text=True,
     )
-    server = Server(f"http://127.0.0.1:{env['PORT']}", process)
+    server = Server(f"http://127.0.0.1:{env['PORT']}", process, env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
         try:

@@ -18,22 +18,29 @@ Excluded here, each with its reason (nothing else is):
 
 Login, registration and refresh are fuzzed, with the per-client and per-account login limits
 lifted for the run (the fuzzer sends thousands of requests from one address).
+
+The API-key scheme is fuzzed too (on FastAPI): the two users' keys come from the project's
+documented command, and ``DELETE /api/v1/api-keys/{key_id}`` is not fuzzed, for the same
+reason as logout: revoking the fuzzers' own keys would leave nothing but 401s to test.
+Not fuzzed yet: the session scheme (its auth document would need the cookie and the CSRF
+token) and OIDC (tokens from a stub issuer the production server would have to trust).
 """
 
 from __future__ import annotations
 
 import json
 import re
+import shlex
 import subprocess
 from pathlib import Path
 
 import httpx
 import pytest
 
-from extensions.refusals import supported
+from extensions.refusals import refusal, supported
 
 from .conftest import BIN, render
-from .projects import Server, install, production_server
+from .projects import Server, derived, install, production_server, uv
 
 pytestmark = pytest.mark.slow
 
@@ -41,6 +48,7 @@ SEED = 20260105
 MAX_EXAMPLES = 30
 PASSWORD = "fuzzing passphrase that is long enough"
 UNFUZZED_OPERATIONS = r"^/api/v1/auth/(logout|password)$"
+UNFUZZED_API_KEY_OPERATIONS = r"^/api/v1/api-keys/"  # revoking: DELETE .../{key_id}
 # The fuzzer sends far more login attempts from one address than any person would.
 LIFTED_LIMITS = {
     "AUTH_RATE_LIMIT_PER_CLIENT": "100000 per minute",
@@ -59,14 +67,29 @@ def bearer_token(client: httpx.Client, email: str) -> str:
     return str(login.json()["access_token"])
 
 
-def write_config(server: Server, directory: Path) -> Path:
-    """schemathesis.toml and the auth document: users alice and bob, peers of each other."""
-    users = []
+def api_key(project: Path, server: Server, email: str) -> str:
+    """A key from the project's documented command (it creates the account too)."""
+    command = shlex.split(str(derived(project)["api_key_command"]))
+    output = uv(project, *command[1:], "--email", email, "--name", "fuzzing", env=server.env)
+    keys = [line for line in output.splitlines() if line.startswith("sk_")]
+    assert len(keys) == 1, output
+    return keys[0]
+
+
+def auth_headers(project: Path, server: Server, name: str) -> dict[str, str]:
+    email = f"{name}@example.com"
+    if derived(project)["auth_apikey"]:
+        return {"name": "X-API-Key", "value": api_key(project, server, email)}
     with httpx.Client(base_url=server.base_url, timeout=10) as client:
-        for name in ("alice", "bob"):
-            token = bearer_token(client, f"{name}@example.com")
-            header = {"name": "Authorization", "value": f"Bearer {token}"}
-            users.append({"name": name, "fixedHeaders": [header]})
+        return {"name": "Authorization", "value": f"Bearer {bearer_token(client, email)}"}
+
+
+def write_config(server: Server, directory: Path, project: Path) -> Path:
+    """schemathesis.toml and the auth document: users alice and bob, peers of each other."""
+    users = [
+        {"name": name, "fixedHeaders": [auth_headers(project, server, name)]}
+        for name in ("alice", "bob")
+    ]
     auth = directory / "auth.json"
     auth.write_text(json.dumps({"auth": users}))
     config = directory / "schemathesis.toml"
@@ -103,8 +126,11 @@ checks.positive_data_acceptance.enabled = false
     return config
 
 
-def fuzz(server: Server, directory: Path) -> subprocess.CompletedProcess[str]:
-    config = write_config(server, directory)
+def fuzz(server: Server, directory: Path, project: Path) -> subprocess.CompletedProcess[str]:
+    config = write_config(server, directory, project)
+    unfuzzed = (
+        UNFUZZED_API_KEY_OPERATIONS if derived(project)["auth_apikey"] else UNFUZZED_OPERATIONS
+    )
     return subprocess.run(
         [
             str(BIN / "st"),
@@ -118,7 +144,7 @@ def fuzz(server: Server, directory: Path) -> subprocess.CompletedProcess[str]:
             "--max-examples",
             str(MAX_EXAMPLES),
             "--exclude-path-regex",
-            UNFUZZED_OPERATIONS,
+            unfuzzed,
             "--report",
             "junit",
             "--report-dir",
@@ -132,20 +158,25 @@ def fuzz(server: Server, directory: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.parametrize("framework", supported("framework"))
+CASES = [(framework, "jwt") for framework in supported("framework")]
+if not refusal("auth", "apikey", "fastapi"):
+    CASES.append(("fastapi", "apikey"))
+
+
+@pytest.mark.parametrize(("framework", "auth"), CASES)
 def test_schemathesis_finds_nothing(
-    framework: str, tmp_path_factory: pytest.TempPathFactory
+    framework: str, auth: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     project = render(
-        tmp_path_factory.mktemp(f"fuzz-{framework}") / "project",
+        tmp_path_factory.mktemp(f"fuzz-{framework}-{auth}") / "project",
         framework=framework,
-        auth="jwt",
+        auth=auth,
         python_version="3.13",
     )
     install(project, "3.13")
-    work = tmp_path_factory.mktemp(f"fuzz-{framework}-run")
+    work = tmp_path_factory.mktemp(f"fuzz-{framework}-{auth}-run")
     with production_server(project, work, **LIFTED_LIMITS) as server:
-        result = fuzz(server, work)
+        result = fuzz(server, work, project)
         code, _ = server.stop()
     summary = result.stdout[-6000:]
     assert result.returncode == 0, f"{summary}\n{result.stderr}"

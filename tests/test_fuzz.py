@@ -22,6 +22,9 @@ lifted for the run (the fuzzer sends thousands of requests from one address).
 The API-key scheme is fuzzed too (on FastAPI): the two users' keys come from the project's
 documented command, and ``DELETE /api/v1/api-keys/{key_id}`` is not fuzzed, for the same
 reason as logout: revoking the fuzzers' own keys would leave nothing but 401s to test.
+``test_the_fuzzer_catches_a_missing_ownership_check`` proves the two-user checks can fail: the
+same run against a service whose item reads forgot the owner filter reports ST402.
+
 Not fuzzed yet: the session scheme (its auth document would need the cookie and the CSRF
 token) and OIDC (tokens from a stub issuer the production server would have to trust).
 """
@@ -184,3 +187,29 @@ def test_schemathesis_finds_nothing(
     assert not re.search(r"failure|error", final), summary
     assert code == 0, server.log
     assert "Traceback" not in server.log, server.log
+
+
+def test_the_fuzzer_catches_a_missing_ownership_check(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """The checks can fail: with the owner filter dropped from reads, one user reads the
+    other's items, and schemathesis must say so (object_level_authorization, ST402)."""
+    project = render(
+        tmp_path_factory.mktemp("fuzz-broken") / "project",
+        framework="fastapi",
+        auth="jwt",
+        python_version="3.13",
+    )
+    service = next(project.glob("src/*/items/service.py"))
+    owned = "select(Item).where(Item.id == item_id, Item.owner_id == owner_id)"
+    assert owned in service.read_text()
+    service.write_text(service.read_text().replace(owned, "select(Item).where(Item.id == item_id)"))
+    install(project, "3.13")
+    work = tmp_path_factory.mktemp("fuzz-broken-run")
+    with production_server(project, work, **LIFTED_LIMITS) as server:
+        result = fuzz(server, work, project)
+        server.stop()
+    summary = result.stdout[-6000:]
+    assert result.returncode != 0, summary
+    assert "ST402 Object-level authorization bypass" in summary, summary
+    assert "GET /api/v1/items/{item_id}" in summary, summary

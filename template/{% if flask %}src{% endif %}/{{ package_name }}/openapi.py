@@ -44,5 +44,10 @@ class ServiceOpenAPI(OpenAPI):
         for path_item in self.spec_json["paths"].values():
             for operation in path_item.values():
                 _document_errors(operation)
+        components = self.spec_json["components"]
         # Its validation-error model describes a body this service never sends.
-        self.spec_json["components"]["schemas"].pop(self.validation_error_model.__name__, None)
+        components["schemas"].pop(self.validation_error_model.__name__, None)
+        # Without security schemes it writes `"securitySchemes": null`, which OpenAPI
+        # forbids (clients and validators refuse the document): leave the key out instead.
+        if components.get("securitySchemes") is None:
+            components.pop("securitySchemes", None)

@@ -196,17 +196,19 @@ def production_server(
 def serve_on(project: Path, url: str, workers: int, **settings: str) -> Iterator[Server]:
     """The production command on a database URL the caller provides (migrated first);
     ``settings`` are extra environment variables (FOO_BAR="...")."""
-    env = uv_env(
-        ENVIRONMENT="production",
-        SECRET_KEY=PRODUCTION_SECRET,
-        # Production refuses the placeholder issuer; nothing here calls the provider.
-        OIDC_ISSUER="https://idp.template-tests.invalid/realms/ci",
-        DATABASE_URL=url,
-        PORT=str(free_port()),
-        WORKERS=str(workers),
+    defaults = {
+        "ENVIRONMENT": "production",
+        "SECRET_KEY": PRODUCTION_SECRET,
+        # Production refuses the placeholder issuer; a test that calls the provider passes
+        # its own (tests/identity_provider.py).
+        "OIDC_ISSUER": "https://idp.template-tests.invalid/realms/ci",
+        "DATABASE_URL": url,
+        "PORT": str(free_port()),
+        "WORKERS": str(workers),
         # Production drains 5 s after SIGTERM (readiness 503); test_shutdown sets its own.
-        **{"SHUTDOWN_DELAY_SECONDS": "0", **settings},
-    )
+        "SHUTDOWN_DELAY_SECONDS": "0",
+    }
+    env = uv_env(**(defaults | settings))
     run_documented(project, "migrate_command", env=env)
     package = str(derived(project)["serve_command"]).split()[-1]
     process = subprocess.Popen(

@@ -1,32 +1,39 @@
-"""Slow: schemathesis fuzzes every framework's production server, as two users.
+"""Slow: schemathesis fuzzes every framework's production server with every auth scheme, as
+two users (a service without authentication, anonymously).
 
-Every built-in check runs (``[checks] enabled = true``, the file's ``--checks all``), with ``--continue-on-failure`` so that each
-operation reports all its failures, a fixed seed so that a failure reproduces, and all four
-phases (examples, coverage, fuzzing, stateful). Two registered users are listed as peers in a
-Web Fuzzing Commons auth document: that turns on ``ignored_auth`` (ST401, requests without or
-with broken credentials must be refused) and ``object_level_authorization`` (ST402, one user's
-items must not be readable by the other). The run must end with zero failures.
+Every built-in check runs (``[checks] enabled = true``, the file's ``--checks all``), with
+``--continue-on-failure`` so that each operation reports all its failures, a fixed seed so that
+a failure reproduces, and all four phases (examples, coverage, fuzzing, stateful). Two users
+are listed as peers in a Web Fuzzing Commons auth document: that turns on ``ignored_auth``
+(ST401, requests without or with broken credentials must be refused) and
+``object_level_authorization`` (ST402, one user's items must not be readable by the other).
+The run must end with zero failures.
+
+The users' credentials come the way a client gets them:
+
+- ``jwt``: registered, then logged in; the bearer access token.
+- ``session``: registered, then logged in; the session cookie and the CSRF token (writes
+  need both).
+- ``apikey``: a key from the project's documented command (it creates the account too).
+- ``oidc``: access tokens signed by a stand-in provider (``tests/identity_provider.py``)
+  that the production server is configured to trust, discovery and JWKS fetched over HTTP.
 
 Excluded here, each with its reason (nothing else is):
 
 - ``positive_data_acceptance`` (ST202) on ``POST /api/v1/users`` and ``POST /api/v1/auth/login``
   only: see the configuration below (email addresses in special-use domains).
-- ``POST /api/v1/auth/logout`` and ``POST /api/v1/auth/password`` are not fuzzed: both revoke
-  the session behind the fuzzing users' access tokens (that is their job), after which every
+- ``POST /api/v1/auth/logout`` and ``POST /api/v1/auth/password`` (``jwt``, ``session``), and
+  ``DELETE /api/v1/api-keys/{key_id}`` (``apikey``) are not fuzzed: they end the session, or
+  revoke the key, behind the fuzzing users' credentials (that is their job), after which every
   other request would be a 401 and the run would test nothing. The template's contract tests
-  cover both operations.
+  and each project's own suite cover them.
 
-Login, registration and refresh are fuzzed, with the per-client and per-account login limits
-lifted for the run (the fuzzer sends thousands of requests from one address).
+Login, registration and refresh are fuzzed, with the per-client and per-account limits on
+credential checks lifted for the run (the fuzzer sends thousands of requests from one address).
 
-The API-key scheme is fuzzed too (on FastAPI): the two users' keys come from the project's
-documented command, and ``DELETE /api/v1/api-keys/{key_id}`` is not fuzzed, for the same
-reason as logout: revoking the fuzzers' own keys would leave nothing but 401s to test.
-``test_the_fuzzer_catches_a_missing_ownership_check`` proves the two-user checks can fail: the
-same run against a service whose item reads forgot the owner filter reports ST402.
-
-Not fuzzed yet: the session scheme (its auth document would need the cookie and the CSRF
-token) and OIDC (tokens from a stub issuer the production server would have to trust).
+``test_the_fuzzer_catches_broken_authorization`` proves the two-user checks can fail: the same
+run against a service that lets a request without credentials in reports ST401, and against
+one whose item reads forgot the owner filter, ST402.
 """
 
 from __future__ import annotations
@@ -35,14 +42,19 @@ import json
 import re
 import shlex
 import subprocess
+from collections.abc import Callable
+from contextlib import ExitStack
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 import httpx
 import pytest
+import yaml
 
-from extensions.refusals import refusal, supported
+from extensions.refusals import supported
 
 from .conftest import BIN, render
+from .identity_provider import IdentityProvider, identity_provider
 from .projects import Server, derived, install, production_server, uv
 
 pytestmark = pytest.mark.slow
@@ -50,24 +62,48 @@ pytestmark = pytest.mark.slow
 SEED = 20260105
 MAX_EXAMPLES = 30
 PASSWORD = "fuzzing passphrase that is long enough"
-UNFUZZED_OPERATIONS = r"^/api/v1/auth/(logout|password)$"
-UNFUZZED_API_KEY_OPERATIONS = r"^/api/v1/api-keys/"  # revoking: DELETE .../{key_id}
-# The fuzzer sends far more login attempts from one address than any person would.
+# Operations that end the fuzzing users' own credentials (see the module docstring).
+UNFUZZED = {
+    "jwt": r"^/api/v1/auth/(logout|password)$",
+    "session": r"^/api/v1/auth/(logout|password)$",
+    "apikey": r"^/api/v1/api-keys/",  # revoking: DELETE .../{key_id}
+}
+# The fuzzer sends far more credential checks from one address than any person would.
 LIFTED_LIMITS = {
     "AUTH_RATE_LIMIT_PER_CLIENT": "100000 per minute",
     "AUTH_RATE_LIMIT_PER_ACCOUNT": "100000 per minute",
-    # One run takes a few minutes; the tokens in the auth document must outlive it.
+    # One run takes a few minutes; the credentials in the auth document must outlive it.
     "ACCESS_TOKEN_TTL_SECONDS": "3600",
 }
 
+Header = dict[str, str]
 
-def bearer_token(client: httpx.Client, email: str) -> str:
+
+def answer(project: Path, question: str) -> str:
+    return str(yaml.safe_load((project / ".copier-answers.yml").read_text())[question])
+
+
+def log_in(client: httpx.Client, email: str) -> httpx.Response:
     """Register a user (however the service answers: 201 or 202) and log in."""
     registered = client.post("/api/v1/users", json={"email": email, "password": PASSWORD})
     assert registered.status_code in {201, 202}, registered.text
     login = client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
     assert login.status_code == 200, login.text
-    return str(login.json()["access_token"])
+    return login
+
+
+def session_headers(login: httpx.Response) -> list[Header]:
+    """The session cookie as a browser would send it, and the CSRF token for writes.
+
+    The cookie is Secure (production), so a client over plain HTTP would not send it back on
+    its own: it is copied from Set-Cookie."""
+    cookie: SimpleCookie = SimpleCookie()
+    cookie.load(login.headers["set-cookie"])
+    [(name, morsel)] = cookie.items()
+    return [
+        {"name": "Cookie", "value": f"{name}={morsel.value}"},
+        {"name": "X-CSRF-Token", "value": str(login.json()["csrf_token"])},
+    ]
 
 
 def api_key(project: Path, server: Server, email: str) -> str:
@@ -79,22 +115,49 @@ def api_key(project: Path, server: Server, email: str) -> str:
     return keys[0]
 
 
-def auth_headers(project: Path, server: Server, name: str) -> dict[str, str]:
+def credentials(
+    project: Path, server: Server, name: str, provider: IdentityProvider | None
+) -> list[Header]:
+    """The headers that authenticate user ``name``, obtained as a client would."""
+    auth = answer(project, "auth")
     email = f"{name}@example.com"
-    if derived(project)["auth_apikey"]:
-        return {"name": "X-API-Key", "value": api_key(project, server, email)}
+    if auth == "apikey":
+        return [{"name": "X-API-Key", "value": api_key(project, server, email)}]
+    if auth == "oidc":
+        assert provider is not None
+        return [{"name": "Authorization", "value": f"Bearer {provider.token(name)}"}]
     with httpx.Client(base_url=server.base_url, timeout=10) as client:
-        return {"name": "Authorization", "value": f"Bearer {bearer_token(client, email)}"}
+        login = log_in(client, email)
+    if auth == "session":
+        return session_headers(login)
+    return [{"name": "Authorization", "value": f"Bearer {login.json()['access_token']}"}]
 
 
-def write_config(server: Server, directory: Path, project: Path) -> Path:
-    """schemathesis.toml and the auth document: users alice and bob, peers of each other."""
-    users = [
-        {"name": name, "fixedHeaders": [auth_headers(project, server, name)]}
-        for name in ("alice", "bob")
-    ]
-    auth = directory / "auth.json"
-    auth.write_text(json.dumps({"auth": users}))
+USERS_SECTION = """
+[auth]
+# The users above are all the fuzzer may use: it must not sign up accounts of its own.
+auto-signup = false
+
+[auth.wfc]
+path = "{path}"
+peers = ["alice", "bob"]
+"""
+
+
+def write_config(
+    server: Server, directory: Path, project: Path, provider: IdentityProvider | None
+) -> Path:
+    """schemathesis.toml and the auth document: users alice and bob, peers of each other
+    (none for a service without authentication)."""
+    users_section = ""
+    if answer(project, "auth") != "none":
+        users = [
+            {"name": name, "fixedHeaders": credentials(project, server, name, provider)}
+            for name in ("alice", "bob")
+        ]
+        auth = directory / "auth.json"
+        auth.write_text(json.dumps({"auth": users}))
+        users_section = USERS_SECTION.format(path=auth)
     config = directory / "schemathesis.toml"
     config.write_text(
         f"""
@@ -107,15 +170,7 @@ request-timeout = 10
 # Every check: the file's form of `--checks all` (the flag would also override the
 # per-operation exception below). max_response_time needs a limit and is not set.
 enabled = true
-
-[auth]
-# The users above are all the fuzzer may use: it must not sign up accounts of its own.
-auto-signup = false
-
-[auth.wfc]
-path = "{auth}"
-peers = ["alice", "bob"]
-
+{users_section}
 # positive_data_acceptance (ST202) is off where the body holds an email address: the
 # services validate it with email-validator, which rightly refuses special-use domains
 # (RFC 6761: x@y.test, x@y.invalid, x@localhost) that JSON Schema's `format: email` allows.
@@ -129,11 +184,11 @@ checks.positive_data_acceptance.enabled = false
     return config
 
 
-def fuzz(server: Server, directory: Path, project: Path) -> subprocess.CompletedProcess[str]:
-    config = write_config(server, directory, project)
-    unfuzzed = (
-        UNFUZZED_API_KEY_OPERATIONS if derived(project)["auth_apikey"] else UNFUZZED_OPERATIONS
-    )
+def fuzz(
+    server: Server, directory: Path, project: Path, provider: IdentityProvider | None = None
+) -> subprocess.CompletedProcess[str]:
+    config = write_config(server, directory, project, provider)
+    unfuzzed = UNFUZZED.get(answer(project, "auth"))
     return subprocess.run(
         [
             str(BIN / "st"),
@@ -146,8 +201,7 @@ def fuzz(server: Server, directory: Path, project: Path) -> subprocess.Completed
             "examples,coverage,fuzzing,stateful",
             "--max-examples",
             str(MAX_EXAMPLES),
-            "--exclude-path-regex",
-            unfuzzed,
+            *(["--exclude-path-regex", unfuzzed] if unfuzzed else []),
             "--report",
             "junit",
             "--report-dir",
@@ -161,9 +215,20 @@ def fuzz(server: Server, directory: Path, project: Path) -> subprocess.Completed
     )
 
 
-CASES = [(framework, "jwt") for framework in supported("framework")]
-if not refusal("auth", "apikey", "fastapi"):
-    CASES.append(("fastapi", "apikey"))
+def assert_items_need_credentials(server: Server) -> None:
+    """ignored_auth only probes operations the document marks as secured: all item
+    operations must be, or ST401 would silently test nothing."""
+    document = httpx.get(f"{server.base_url}/openapi.json", timeout=10).json()
+    for path in ("/api/v1/items", "/api/v1/items/{item_id}"):
+        for method, operation in document["paths"][path].items():
+            assert operation.get("security"), f"{method.upper()} {path} declares no security"
+
+
+CASES = [
+    (framework, auth)
+    for framework in supported("framework")
+    for auth in supported("auth", framework)
+]
 
 
 @pytest.mark.parametrize(("framework", "auth"), CASES)
@@ -178,8 +243,15 @@ def test_schemathesis_finds_nothing(
     )
     install(project, "3.13")
     work = tmp_path_factory.mktemp(f"fuzz-{framework}-{auth}-run")
-    with production_server(project, work, **LIFTED_LIMITS) as server:
-        result = fuzz(server, work, project)
+    with ExitStack() as stack:
+        settings, provider = dict(LIFTED_LIMITS), None
+        if auth == "oidc":
+            provider = stack.enter_context(identity_provider())
+            settings |= provider.settings
+        server = stack.enter_context(production_server(project, work, **settings))
+        if auth != "none":
+            assert_items_need_credentials(server)
+        result = fuzz(server, work, project, provider)
         code, _ = server.stop()
     summary = result.stdout[-6000:]
     assert result.returncode == 0, f"{summary}\n{result.stderr}"
@@ -189,27 +261,72 @@ def test_schemathesis_finds_nothing(
     assert "Traceback" not in server.log, server.log
 
 
-def test_the_fuzzer_catches_a_missing_ownership_check(
-    tmp_path_factory: pytest.TempPathFactory,
+# The two mistakes planted in test_the_fuzzer_catches_broken_authorization (FastAPI, jwt).
+OWNED_READ = "select(Item).where(Item.id == item_id, Item.owner_id == owner_id)"
+UNOWNED_READ = "select(Item).where(Item.id == item_id)"
+REFUSED_WITHOUT_TOKEN = """    if credentials is None:
+        msg = "Authentication is required."
+        raise AuthenticationError(msg)
+"""
+# A development shortcut left in: no token means "the first user".
+LET_IN_WITHOUT_TOKEN = """    if credentials is None:
+        first = (await session.scalars(select(User).order_by(User.created_at))).first()
+        assert first is not None
+        return Principal(user=first, session_id=uuid.uuid4())
+"""
+
+
+def plant(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{path} no longer holds:\n{old}"
+    path.write_text(text.replace(old, new))
+
+
+def forget_the_owner_filter(project: Path) -> None:
+    plant(next(project.glob("src/*/items/service.py")), OWNED_READ, UNOWNED_READ)
+
+
+def let_in_without_a_token(project: Path) -> None:
+    dependencies = next(project.glob("src/*/auth/dependencies.py"))
+    plant(dependencies, REFUSED_WITHOUT_TOKEN, LET_IN_WITHOUT_TOKEN)
+    plant(dependencies, "import structlog\n", "import structlog\nfrom sqlalchemy import select\n")
+
+
+@pytest.mark.parametrize(
+    ("mistake", "reported"),
+    [
+        pytest.param(
+            forget_the_owner_filter,
+            ["ST402 Object-level authorization bypass", "GET /api/v1/items/{item_id}"],
+            id="ST402",
+        ),
+        pytest.param(
+            let_in_without_a_token,
+            ["ST401 API accepts requests without authentication", "GET /api/v1/items"],
+            id="ST401",
+        ),
+    ],
+)
+def test_the_fuzzer_catches_broken_authorization(
+    mistake: Callable[[Path], None], reported: list[str], tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    """The checks can fail: with the owner filter dropped from reads, one user reads the
-    other's items, and schemathesis must say so (object_level_authorization, ST402)."""
+    """The two-user checks can fail. Planted in a FastAPI service, one at a time (the first
+    hides the second): item reads that forgot the owner filter, so that one user reads the
+    other's items (object_level_authorization, ST402); a request without a token let in as
+    the first user (ignored_auth, ST401)."""
     project = render(
         tmp_path_factory.mktemp("fuzz-broken") / "project",
         framework="fastapi",
         auth="jwt",
         python_version="3.13",
     )
-    service = next(project.glob("src/*/items/service.py"))
-    owned = "select(Item).where(Item.id == item_id, Item.owner_id == owner_id)"
-    assert owned in service.read_text()
-    service.write_text(service.read_text().replace(owned, "select(Item).where(Item.id == item_id)"))
+    mistake(project)
     install(project, "3.13")
     work = tmp_path_factory.mktemp("fuzz-broken-run")
     with production_server(project, work, **LIFTED_LIMITS) as server:
         result = fuzz(server, work, project)
         server.stop()
-    summary = result.stdout[-6000:]
+    summary = result.stdout[-8000:]
     assert result.returncode != 0, summary
-    assert "ST402 Object-level authorization bypass" in summary, summary
-    assert "GET /api/v1/items/{item_id}" in summary, summary
+    for text in reported:
+        assert text in summary, summary

@@ -1,5 +1,6 @@
 """Slow: schemathesis fuzzes every framework's production server with every auth scheme, as
-two users (a service without authentication, anonymously).
+two users (a service without authentication, anonymously), on SQLite; and with JWT on each
+database server (PostgreSQL, MariaDB), where what the fuzzer sends reaches a real server.
 
 Every built-in check runs (``[checks] enabled = true``, the file's ``--checks all``), with
 ``--continue-on-failure`` so that each operation reports all its failures, a fixed seed so that
@@ -55,7 +56,7 @@ from extensions.refusals import supported
 
 from .conftest import BIN, render
 from .identity_provider import IdentityProvider, identity_provider
-from .projects import Server, derived, install, production_server, uv
+from .projects import SERVER_URLS, Server, derived, install, production_server, uv
 
 pytestmark = pytest.mark.slow
 
@@ -224,25 +225,38 @@ def assert_items_need_credentials(server: Server) -> None:
             assert operation.get("security"), f"{method.upper()} {path} declares no security"
 
 
+# Every auth scheme on SQLite; every database server with the default scheme (JWT): what the
+# fuzzer sends reaches the database (NUL bytes, astral characters, huge numbers) and each
+# server refuses different things.
 CASES = [
-    (framework, auth)
-    for framework in supported("framework")
-    for auth in supported("auth", framework)
+    *(
+        (framework, "sqlite", auth)
+        for framework in supported("framework")
+        for auth in supported("auth", framework)
+    ),
+    *(
+        (framework, database, "jwt")
+        for framework in supported("framework")
+        for database in supported("database", framework)
+        if database in SERVER_URLS
+    ),
 ]
 
 
-@pytest.mark.parametrize(("framework", "auth"), CASES)
+@pytest.mark.parametrize(("framework", "database", "auth"), CASES)
 def test_schemathesis_finds_nothing(
-    framework: str, auth: str, tmp_path_factory: pytest.TempPathFactory
+    framework: str, database: str, auth: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
+    name = f"fuzz-{framework}-{database}-{auth}"
     project = render(
-        tmp_path_factory.mktemp(f"fuzz-{framework}-{auth}") / "project",
+        tmp_path_factory.mktemp(name) / "project",
         framework=framework,
+        database=database,
         auth=auth,
         python_version="3.13",
     )
     install(project, "3.13")
-    work = tmp_path_factory.mktemp(f"fuzz-{framework}-{auth}-run")
+    work = tmp_path_factory.mktemp(f"{name}-run")
     with ExitStack() as stack:
         settings, provider = dict(LIFTED_LIMITS), None
         if auth == "oidc":

@@ -207,6 +207,9 @@ def serve_on(project: Path, url: str, workers: int, **settings: str) -> Iterator
         "WORKERS": str(workers),
         # Production drains 5 s after SIGTERM (readiness 503); test_shutdown sets its own.
         "SHUTDOWN_DELAY_SECONDS": "0",
+        # Production hides /openapi.json and /docs unless told: the contract tests and the
+        # fuzzer read the document.
+        "EXPOSE_DOCS": "true",
     }
     env = uv_env(**(defaults | settings))
     run_documented(project, "migrate_command", env=env)

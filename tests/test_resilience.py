@@ -1,8 +1,9 @@
-"""Slow: a service survives its database going away and coming back.
+"""Slow: a service survives its database going away and coming back, and overload.
 
 A PostgreSQL instance of the test's own (initdb on a free port) is stopped under the running
 production server: readiness must answer 503 within seconds, then 200 again once the
-database is back, without restarting the service.
+database is back, without restarting the service. A FastAPI worker holding LIMIT_CONCURRENCY
+connections answers the next request 503 at once, and serves again when they close.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from __future__ import annotations
 import glob
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -22,7 +25,7 @@ import pytest
 from extensions.refusals import refusal, supported
 
 from .conftest import render
-from .projects import free_port, install, serve_on
+from .projects import free_port, install, production_server, serve_on
 
 pytestmark = pytest.mark.slow
 
@@ -126,5 +129,30 @@ def test_readiness_follows_the_database_down_and_back(
         with httpx.Client(base_url=server.base_url, timeout=10) as client:
             credentials = {"email": "back@example.com", "password": "correct horse battery staple"}
             assert client.post("/api/v1/users", json=credentials).status_code == 202
+        code, _ = server.stop()
+        assert code == 0, server.log
+
+
+@pytest.mark.skipif(bool(refusal("framework", "fastapi")), reason="FastAPI is not offered")
+def test_an_overloaded_fastapi_worker_answers_503_at_once(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """uvicorn counts open connections, idle ones too: with LIMIT_CONCURRENCY of them held, a
+    new request is refused (503) rather than queued, and served once they close."""
+    root = tmp_path_factory.mktemp("overload")
+    project = render(root / "project", framework="fastapi", python_version="3.13")
+    install(project, "3.13")
+    with production_server(project, root, LIMIT_CONCURRENCY="2") as server:
+        url = urlsplit(server.base_url)
+        assert url.hostname is not None
+        assert url.port is not None
+        live = f"{server.base_url}/health/live"
+        held = [socket.create_connection((url.hostname, url.port), timeout=5) for _ in range(2)]
+        try:
+            wait_for(live, 503, 10)
+        finally:
+            for connection in held:
+                connection.close()
+        wait_for(live, 200, 10)
         code, _ = server.stop()
         assert code == 0, server.log

@@ -8,7 +8,8 @@ a failure reproduces, and all four phases (examples, coverage, fuzzing, stateful
 are listed as peers in a Web Fuzzing Commons auth document: that turns on ``ignored_auth``
 (ST401, requests without or with broken credentials must be refused) and
 ``object_level_authorization`` (ST402, one user's items must not be readable by the other).
-The run must end with zero failures.
+The run must end with zero failures, and the server's log must still be one JSON object per
+line with none of the credentials the fuzzer sent in it.
 
 The users' credentials come the way a client gets them:
 
@@ -273,6 +274,30 @@ def test_schemathesis_finds_nothing(
     assert not re.search(r"failure|error", final), summary
     assert code == 0, server.log
     assert "Traceback" not in server.log, server.log
+    assert_logs_are_clean(server.log, work / "auth.json")
+
+
+def secret_of(header: Header) -> str:
+    """The credential inside an auth header's value."""
+    name, value = header["name"].lower(), header["value"]
+    if name == "authorization":
+        return value.removeprefix("Bearer ")
+    if name == "cookie":
+        return value.split("=", 1)[1]
+    return value
+
+
+def assert_logs_are_clean(log: str, auth_document: Path) -> None:
+    """After thousands of fuzzed requests: every line is still one JSON object (no input
+    forged a line), and none holds the credentials the fuzzer sent with each request."""
+    lines = log.splitlines()
+    assert lines
+    for line in lines:
+        assert isinstance(json.loads(line), dict), line
+    if auth_document.exists():
+        users = json.loads(auth_document.read_text())["auth"]
+        for header in (header for user in users for header in user["fixedHeaders"]):
+            assert secret_of(header) not in log, f"{header['name']} value in the log"
 
 
 # The two mistakes planted in test_the_fuzzer_catches_broken_authorization (FastAPI, jwt).

@@ -12,6 +12,7 @@ then new connections are refused, and the process exits 0 well within the grace 
 from __future__ import annotations
 
 import json
+import signal
 import socket
 import time
 from pathlib import Path
@@ -120,3 +121,24 @@ def test_sigterm_drains_the_request_in_flight_and_exits_0(
     )
     install(project, "3.13")
     assert_graceful_shutdown(project, tmp_path_factory.mktemp(f"shutdown-{framework}-data"))
+
+
+@pytest.mark.parametrize("framework", supported("framework"))
+def test_sighup_never_kills_the_server_abruptly(
+    framework: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """gunicorn reloads its workers on SIGHUP and keeps serving; a single uvicorn process,
+    which would otherwise die on the spot, stops gracefully and exits 0."""
+    root = tmp_path_factory.mktemp(f"sighup-{framework}")
+    project = render(root / "project", framework=framework, python_version="3.13")
+    install(project, "3.13")
+    with production_server(project, root) as server:
+        server.process.send_signal(signal.SIGHUP)
+        if framework == "fastapi":
+            code = server.wait(timeout=GRACE_SECONDS + 10)
+        else:
+            time.sleep(2)  # the new workers boot
+            assert httpx.get(f"{server.base_url}/health/ready", timeout=10).status_code == 200
+            code, _ = server.stop()
+    assert code == 0, server.log
+    assert "Traceback" not in server.log, server.log

@@ -283,6 +283,9 @@ DEV_DEPENDENCIES: tuple[str, ...] = (
     "ruff>=0.17",
     "mypy>=2.4",
 )
+# Property tests (tests/auth/test_properties.py) of the security functions that only
+# services with accounts have: password hashing, tokens, API keys, the email field.
+PROPERTY_TEST_DEPENDENCIES: tuple[str, ...] = ("hypothesis>=6.170",)
 COMMON_DEPENDENCIES: tuple[str, ...] = (
     "pydantic>=2.14",
     "pydantic-settings>=2.16",

@@ -17,6 +17,7 @@ from .catalog import (
     DATABASES,
     DEV_DEPENDENCIES,
     FRAMEWORKS,
+    PROPERTY_TEST_DEPENDENCIES,
     Database,
 )
 from .naming import slugify
@@ -56,7 +57,10 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
         COMMON_DEPENDENCIES + framework.dependencies + driver + auth.dependencies + hashing
     )
     database_dev = dict(framework.database_dev_dependencies).get(database.key, ())
-    dev_dependencies = _sorted_unique(DEV_DEPENDENCIES + framework.dev_dependencies + database_dev)
+    properties = PROPERTY_TEST_DEPENDENCIES if auth.key != "none" else ()
+    dev_dependencies = _sorted_unique(
+        DEV_DEPENDENCIES + framework.dev_dependencies + database_dev + properties
+    )
 
     flags = {f"{axis}_{key}": False for axis, keys in _FLAG_AXES.items() for key in keys}
     flags.update(

@@ -200,6 +200,14 @@ def test_server_databases_get_their_driver_and_pool(
     assert names & known == drivers
 
 
+@pytest.mark.parametrize("auth", ["jwt", "session", "apikey", "oidc", "none"])
+def test_services_with_accounts_get_hypothesis(auth: str) -> None:
+    """The property tests of hashing, tokens and keys exist only where accounts do."""
+    derived = derive({**DEFAULTS, "auth": auth})
+    dev = {requirement.split(">=")[0] for requirement in derived["dev_dependencies"]}
+    assert ("hypothesis" in dev) is (auth != "none")
+
+
 def test_django_on_mysql_type_checks_pymysql() -> None:
     derived = derive({**DEFAULTS, "framework": "django", "database": "mysql"})
     assert "types-pymysql>=1.2" in derived["dev_dependencies"]

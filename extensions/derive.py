@@ -57,7 +57,9 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
         COMMON_DEPENDENCIES + framework.dependencies + driver + auth.dependencies + hashing
     )
     database_dev = dict(framework.database_dev_dependencies).get(database.key, ())
-    properties = PROPERTY_TEST_DEPENDENCIES if auth.key != "none" else ()
+    # Accounts exist unless the API is public; only they have security functions to test.
+    has_users = auth.key != "none"
+    properties = PROPERTY_TEST_DEPENDENCIES if has_users else ()
     dev_dependencies = _sorted_unique(
         DEV_DEPENDENCIES + framework.dev_dependencies + database_dev + properties
     )
@@ -94,8 +96,8 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
         "django": framework.key == "django",
         "flask": framework.key == "flask",
         "alembic": framework.orm == "sqlalchemy",
-        # Auth overlays: accounts exist unless the API is public; passwords only for some.
-        "has_users": auth.key != "none",
+        # Auth overlays: accounts (has_users), and passwords only for some schemes.
+        "has_users": has_users,
         "auth_label": auth.label,
         "auth_summary": auth.summary,
         # Bootstrap command for the first API key (each framework's own CLI idiom).

@@ -53,10 +53,15 @@ def _admin(database: str, sql: str) -> None:
     subprocess.run(command, check=True, capture_output=True, timeout=60)
 
 
+def answer(project: Path, question: str) -> str:
+    """The rendered project's answer to one question (from .copier-answers.yml)."""
+    return str(yaml.safe_load((project / ".copier-answers.yml").read_text())[question])
+
+
 @contextmanager
 def database_url(project: Path, data_dir: Path) -> Iterator[str]:
     """A fresh, empty database for the project's DATABASE_URL; dropped afterwards."""
-    database = str(yaml.safe_load((project / ".copier-answers.yml").read_text())["database"])
+    database = answer(project, "database")
     if database == "sqlite":
         yield f"sqlite:///{data_dir / 'app.db'}"
         return
@@ -80,7 +85,7 @@ TEST_REDIS_URL = os.environ.get("TEMPLATE_TEST_REDIS_URL", "redis://127.0.0.1:63
 def suite_env(project: Path) -> dict[str, str]:
     """Environment of the project's own suite: TEST_DATABASE_URL (the admin URL of its
     database server) and TEST_REDIS_URL."""
-    database = str(yaml.safe_load((project / ".copier-answers.yml").read_text())["database"])
+    database = answer(project, "database")
     extra = {"TEST_REDIS_URL": TEST_REDIS_URL}
     if database in SERVER_URLS:
         extra["TEST_DATABASE_URL"] = SERVER_URLS[database]

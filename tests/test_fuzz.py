@@ -51,13 +51,20 @@ from pathlib import Path
 
 import httpx
 import pytest
-import yaml
 
 from extensions.refusals import supported
 
 from .conftest import BIN, render
 from .identity_provider import IdentityProvider, identity_provider
-from .projects import SERVER_URLS, Server, derived, install, production_server, uv
+from .projects import (
+    SERVER_URLS,
+    Server,
+    answer,
+    derived,
+    install,
+    production_server,
+    uv,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -79,10 +86,6 @@ LIFTED_LIMITS = {
 }
 
 Header = dict[str, str]
-
-
-def answer(project: Path, question: str) -> str:
-    return str(yaml.safe_load((project / ".copier-answers.yml").read_text())[question])
 
 
 def log_in(client: httpx.Client, email: str) -> httpx.Response:

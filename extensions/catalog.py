@@ -212,7 +212,10 @@ DATABASES: dict[str, Database] = {
         sync_driver=(),
         url_scheme="mongodb",
         is_server=True,
-        refusal=f"MongoDB {LATER}; choose SQLite for now.",
+        refusal=(
+            f"MongoDB {LATER}; choose SQLite, PostgreSQL or MySQL / MariaDB for now "
+            "(SQLite needs no database server)."
+        ),
     ),
 }
 

@@ -173,6 +173,17 @@ def _compile_once(environment: Environment) -> None:
 
 
 _ANSWER_ERRORS = ("Validation error for question", "Invalid choice for")
+_NOT_A_SCALAR = "Could not convert "
+
+
+def _question_in(traceback: TracebackType | None) -> str | None:
+    """The name of the copier question whose answer was being read when the error arose."""
+    name = None
+    while traceback is not None:
+        question = traceback.tb_frame.f_locals.get("self")
+        name = getattr(question, "var_name", name)
+        traceback = traceback.tb_next
+    return name if isinstance(name, str) else None
 
 
 def _answer_error_hook(
@@ -180,11 +191,18 @@ def _answer_error_hook(
 ) -> None:
     """Show a refused --data/--data-file answer as one clear line instead of a traceback.
 
-    copier raises a bare ValueError for these (exit code 1 either way); everything else
-    keeps Python's default report.
+    copier raises a bare ValueError for these (exit code 1 either way): a refused answer,
+    and an answer that is a list or a mapping where the question wants one value.
+    Everything else keeps Python's default report.
     """
     if isinstance(error, ValueError) and str(error).startswith(_ANSWER_ERRORS):
         print(f"Error: {error}", file=sys.stderr)
+        return
+    if isinstance(error, ValueError) and str(error).startswith(_NOT_A_SCALAR):
+        value = str(error).removeprefix(_NOT_A_SCALAR).removesuffix(" to string")
+        question = _question_in(traceback)
+        subject = f"The answer to '{question}'" if question else "An answer"
+        print(f"Error: {subject} must be a single value, not {value}.", file=sys.stderr)
         return
     sys.__excepthook__(kind, error, traceback)
 

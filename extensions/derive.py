@@ -12,6 +12,7 @@ from typing import Any
 
 from .catalog import (
     AUTHS,
+    AXES,
     CIS,
     COMMON_DEPENDENCIES,
     DATABASES,
@@ -38,7 +39,10 @@ def _sorted_unique(requirements: tuple[str, ...]) -> list[str]:
 
 def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
     """Return the derived context; empty while the answers are still being asked."""
-    if any(key not in answers for key in REQUIRED):
+    if any(key not in answers for key in REQUIRED) or not _known_choices(answers):
+        # Still being asked, or an answer copier has yet to refuse at its own question:
+        # computing from it here would report the error against whichever question
+        # copier happens to be validating.
         return {}
     framework = FRAMEWORKS[answers["framework"]]
     database = DATABASES[answers["database"]]
@@ -140,6 +144,19 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
             str(answers.get("container_registry") or ""), ci.key, slugify(answers["project_name"])
         ),
     }
+
+
+def _known_choices(answers: Mapping[str, Any]) -> bool:
+    """Every answer of a choice question names a row of its table."""
+    return all(_hashable(answers[axis]) and answers[axis] in table for axis, table in AXES.items())
+
+
+def _hashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
 
 
 _API_KEY_COMMANDS = {

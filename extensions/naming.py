@@ -139,14 +139,28 @@ def registry_error(prefix: str) -> str:
     return ""
 
 
-_BRANCH = re.compile(r"^(?!/)(?!.*//)(?!.*\.\.)(?!.*@\{)[A-Za-z0-9._/-]+(?<![/.])$")
+# git check-ref-format's rules for a branch name, each with the part it refuses named.
+_BRANCH_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"[^A-Za-z0-9._/-]"),
+        "'{part}' is not allowed (use letters, digits, '.', '_', '-' and '/')",
+    ),
+    (re.compile(r"\.\."), "'..' is not allowed"),
+    (re.compile(r"//"), "'//' (an empty path component) is not allowed"),
+    (re.compile(r"^[/.-]"), "it must not start with '{part}'"),
+    (re.compile(r"(?:^|/)\."), "a component must not start with '.'"),
+    (re.compile(r"[/.]$"), "it must not end with '{part}'"),
+    (re.compile(r"\.lock(?:/|$)"), "a component must not end with '.lock'"),
+)
 
 
 def branch_name_error(name: str) -> str:
-    """Return why ``name`` is not a usable git branch name, or ''."""
-    if not _BRANCH.match(name) or name.endswith(".lock") or name.startswith("-"):
-        return (
-            f"'{name}' is not a valid branch name: use letters, digits, '.', '_', '-' and '/', "
-            "e.g. 'main' or 'trunk'."
-        )
+    """Return why ``name`` is not a usable git branch name (naming the offending part), or ''."""
+    if not name:
+        return "The branch name is empty; use e.g. 'main' or 'trunk'."
+    for pattern, reason in _BRANCH_RULES:
+        found = pattern.search(name)
+        if found:
+            why = reason.format(part=found.group(0))
+            return f"'{name}' is not a valid branch name: {why}; e.g. 'main' or 'trunk'."
     return ""

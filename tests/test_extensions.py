@@ -108,6 +108,14 @@ def test_derive_is_empty_until_every_answer_is_known() -> None:
     assert derive(partial) == {}
 
 
+@pytest.mark.parametrize(
+    ("axis", "value"), [("ci", "jenkins"), ("framework", "rails"), ("auth", ["jwt", "oidc"])]
+)
+def test_derive_is_empty_while_an_answer_is_unknown(axis: str, value: object) -> None:
+    """copier refuses the answer at its own question; derive must not fail first elsewhere."""
+    assert derive({**DEFAULTS, axis: value}) == {}
+
+
 def test_derive_defaults() -> None:
     derived = derive(DEFAULTS)
     assert derived["fastapi"] is True
@@ -312,10 +320,22 @@ def test_good_branch_names_pass(name: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["", "a..b", "/main", "main/", "a b", "x.lock", "-x", "a//b", "a@{b"]
+    ("name", "why"),
+    [
+        ("", "The branch name is empty"),
+        ("a..b", "'..' is not allowed"),
+        ("/main", "must not start with '/'"),
+        ("main/", "must not end with '/'"),
+        ("a b", "' ' is not allowed"),
+        ("x.lock", "must not end with '.lock'"),
+        ("-x", "must not start with '-'"),
+        ("a//b", "'//'"),
+        ("a@{b", "'@' is not allowed"),
+        ("feature/.hidden", "must not start with '.'"),
+    ],
 )
-def test_bad_branch_names_are_refused(name: str) -> None:
-    assert "not a valid branch name" in branch_name_error(name)
+def test_bad_branch_names_are_refused_naming_the_wrong_part(name: str, why: str) -> None:
+    assert why in branch_name_error(name)
 
 
 def test_pair_refusals_refuse_only_their_pair(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -31,10 +31,13 @@ INVALID_ANSWERS = [
     ("python_version", "3.11", "'3.11' is not in ['3.12', '3.13', '3.14']"),
     # copier lists the choices that are enabled today, whichever they are.
     ("framework", "rails", f"'rails' is not in {supported('framework')}"),
-    ("database", "mongodb", "MongoDB is not available"),
+    ("database", "mongodb", "choose SQLite, PostgreSQL or MySQL / MariaDB"),
     ("auth", "kerberos", "'kerberos' is not in"),
-    ("default_branch", "feature..x", "not a valid branch name"),
-    ("default_branch", "-main", "not a valid branch name"),
+    ("default_branch", "feature..x", "not a valid branch name: '..' is not allowed"),
+    ("default_branch", "-main", "must not start with '-'"),
+    # An unknown value is reported against its own question, not a later one.
+    ("ci", "jenkins", "Invalid choice for 'ci': 'jenkins' is not in"),
+    ("framework", "rails", "Invalid choice for 'framework'"),
     ("organization", "Acme: Inc", "cannot be the organisation name"),
     ("container_registry", "https://registry.example.com", "not a container repository prefix"),
 ]
@@ -115,6 +118,36 @@ def test_invalid_data_file_is_refused(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "'nobody' is not a valid email address; use the form name@example.com" in result.stderr
+    assert not destination.exists()
+
+
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [
+        ({"project_name": ["a", "b"]}, "The answer to 'project_name' must be a single value"),
+        ({"framework": {"name": "flask"}}, "The answer to 'framework' must be a single value"),
+    ],
+    ids=["list", "mapping"],
+)
+def test_a_list_or_mapping_answer_is_refused_in_one_line(
+    tmp_path: Path, answers: dict[str, object], message: str
+) -> None:
+    """A data file that gives several values where a question wants one."""
+    data_file = tmp_path / "answers.yml"
+    data_file.write_text(yaml.safe_dump(answers))
+    destination = tmp_path / "project"
+    result = copier_cli(
+        "copy",
+        "--trust",
+        "--defaults",
+        "--vcs-ref=HEAD",
+        f"--data-file={data_file}",
+        str(TEMPLATE),
+        str(destination),
+    )
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
     assert not destination.exists()
 
 

@@ -103,8 +103,12 @@ def uv_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def uv(project: Path, *command: str, env: dict[str, str] | None = None) -> str:
-    """Run a uv command in the project; fail the test with its output when it fails."""
+def uv(
+    project: Path, *command: str, env: dict[str, str] | None = None, stderr: bool = False
+) -> str:
+    """Run a uv command in the project; fail the test with its output when it fails.
+
+    Returns its stdout, and its stderr after it with ``stderr=True``."""
     result = subprocess.run(
         [str(BIN / "uv"), *command],
         cwd=project,
@@ -115,7 +119,7 @@ def uv(project: Path, *command: str, env: dict[str, str] | None = None) -> str:
         check=False,
     )
     assert result.returncode == 0, f"uv {shlex.join(command)}\n{result.stdout}\n{result.stderr}"
-    return result.stdout
+    return result.stdout + (result.stderr if stderr else "")
 
 
 def derived(project: Path) -> dict[str, object]:
@@ -123,11 +127,13 @@ def derived(project: Path) -> dict[str, object]:
     return derive(answers)
 
 
-def run_documented(project: Path, command_key: str, env: dict[str, str] | None = None) -> str:
+def run_documented(
+    project: Path, command_key: str, env: dict[str, str] | None = None, stderr: bool = False
+) -> str:
     """Run one of the commands the project's README documents (e.g. 'migrate_command')."""
     command = shlex.split(str(derived(project)[command_key]))
     assert command[:2] == ["uv", "run"], command
-    return uv(project, "run", "--locked", *command[2:], env=env)
+    return uv(project, "run", "--locked", *command[2:], env=env, stderr=stderr)
 
 
 def install(project: Path, python: str) -> None:

@@ -149,9 +149,10 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
         **_kubernetes(
             manifests.key,
             database,
-            has_users,
-            slugify(answers["project_name"]),
-            image["image_repository"] if image["image_registry_is_own"] else "",
+            has_users=has_users,
+            slug=slugify(answers["project_name"]),
+            repository=image["image_repository"] if image["image_registry_is_own"] else "",
+            ci=ci.key,
         ),
     }
 
@@ -170,8 +171,11 @@ _FLAG_AXES = {
 }
 
 
+_IMAGE_HINTS = {"github": "ghcr.io/OWNER/REPOSITORY", "gitlab": "REGISTRY/GROUP/PROJECT"}
+
+
 def _kubernetes(
-    manifests: str, database: Database, has_users: bool, slug: str, repository: str
+    manifests: str, database: Database, *, has_users: bool, slug: str, repository: str, ci: str
 ) -> dict[str, Any]:
     """What the Kubernetes manifests (deploy/kubernetes/) are made of."""
     # SQLite's file lives on one volume that one pod at a time may write: one replica, no
@@ -194,11 +198,12 @@ def _kubernetes(
         }
         for environment in KUBERNETES_ENVIRONMENTS
     }
-    check = (
-        "kubectl kustomize deploy/kubernetes/overlays/{overlay} > manifests-{overlay}.yaml && "
-        f"uv run kubernetes-validate --strict --quiet --kubernetes-version {KUBERNETES_VERSION} "
-        "manifests-{overlay}.yaml"
-    )
+    # Each overlay built into build/ (git-ignored), then every file checked against the API
+    # schemas. kubectl embeds kustomize; CI images without kubectl run `kustomize build`.
+    built = [f"build/kubernetes/{name}.yaml" for name in environments]
+    builds = [
+        f"deploy/kubernetes/overlays/{name} > build/kubernetes/{name}.yaml" for name in environments
+    ]
     return {
         "kubernetes_kustomize": manifests == "kustomize",
         "kubernetes_single_replica": single,
@@ -210,13 +215,25 @@ def _kubernetes(
         # known; otherwise the local build's name, which each overlay sets to the real one.
         "kubernetes_image": repository or slug,
         "kubernetes_image_tag": "v0.1.0",
+        # The release image as the README names it, where only the CI provider knows it.
+        "kubernetes_image_hint": repository or _IMAGE_HINTS.get(ci, "REGISTRY/REPOSITORY"),
         # Keys of the Secret the deployment reads (created outside git; see the README).
         "kubernetes_secret_keys": ["SECRET_KEY", *(["DATABASE_URL"] if not single else [])],
         # Read when present: Redis shares the rate-limit counters between replicas.
         "kubernetes_optional_secret_keys": ["RATE_LIMIT_STORAGE_URL"] if has_users else [],
-        "kubernetes_check_commands": [
-            check.format(overlay=environment.name) for environment in KUBERNETES_ENVIRONMENTS
+        "kubernetes_manifest_files": built,
+        "kubernetes_build_commands": [
+            "mkdir -p build/kubernetes",
+            *(f"kubectl kustomize {build}" for build in builds),
         ],
+        "kubernetes_kustomize_build_commands": [
+            "mkdir -p build/kubernetes",
+            *(f"kustomize build {build}" for build in builds),
+        ],
+        "kubernetes_validate_command": (
+            f"uv run kubernetes-validate --strict --quiet --kubernetes-version {KUBERNETES_VERSION} "
+            + " ".join(built)
+        ),
     }
 
 

@@ -203,6 +203,9 @@ def test_prompts_refuse_bad_answers_in_a_real_terminal(tmp_path: Path) -> None:
     terminal.submit()
     terminal.wait_for("Default branch")  # asked only because a CI provider was chosen
     terminal.submit("trunk")
+    terminal.wait_for("Kubernetes manifests")
+    terminal.wait_for("A Helm chart is not available")  # refused, shown greyed out
+    terminal.submit()
     terminal.wait_for("Organisation that owns the service")
     terminal.submit()
     terminal.wait_for("Container repository prefix")  # asked only with a CI provider
@@ -241,8 +244,10 @@ def test_questions_that_do_not_apply_are_not_asked(tmp_path: Path) -> None:
     time.sleep(0.3)
     terminal.child.send("\x1b[B\x1b[B")  # arrow down twice: GitHub -> GitLab -> None
     terminal.submit()
-    index = terminal.child.expect_exact(["Default branch", "Organisation that owns"])
+    index = terminal.child.expect_exact(["Default branch", "Kubernetes manifests"])
     assert index == 1, "the default branch question was asked although there is no CI"
+    terminal.submit()
+    terminal.wait_for("Organisation that owns")
     terminal.submit()
     index = terminal.child.expect_exact(["Container repository prefix", "Next steps"])
     assert index == 1, "the registry question was asked although there is no CI"

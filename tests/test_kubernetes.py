@@ -663,4 +663,4 @@ def test_the_readme_commands_validate_the_manifests(tmp_path: Path) -> None:
     deployment.write_text(deployment.read_text().replace("containerPort:", "containerPorts:"))
     result = run()
     assert result.returncode != 0
-    assert "containerPorts" in result.stdout, result.stdout + result.stderr
+    assert "'containerPort' is a required property" in result.stdout, result.stdout + result.stderr

@@ -159,6 +159,10 @@ class Terminal:
         time.sleep(0.1)
         self.child.send(text)
 
+    def accept_default_after(self, text: str) -> None:
+        self.wait_for(text)
+        self.submit()
+
     def submit(self, text: str | None = None) -> None:
         if text is not None:
             self.type(text)
@@ -203,9 +207,8 @@ def test_prompts_refuse_bad_answers_in_a_real_terminal(tmp_path: Path) -> None:
     terminal.submit()
     terminal.wait_for("Default branch")  # asked only because a CI provider was chosen
     terminal.submit("trunk")
-    terminal.wait_for("Kubernetes manifests")
-    terminal.wait_for("A Helm chart is not available")  # refused, shown greyed out
-    terminal.submit()
+    # Kubernetes manifests: Helm is refused, shown greyed out with the reason.
+    terminal.accept_default_after("A Helm chart is not available")
     terminal.wait_for("Organisation that owns the service")
     terminal.submit()
     terminal.wait_for("Container repository prefix")  # asked only with a CI provider

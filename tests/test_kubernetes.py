@@ -13,14 +13,18 @@ import functools
 import itertools
 import json
 import re
+import shlex
 import shutil
+import signal
 import subprocess
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from ipaddress import ip_network
 from pathlib import Path
 from typing import Any
 
+import httpx
 import kubernetes_validate
 import pytest
 import yaml
@@ -30,7 +34,16 @@ from extensions.derive import derive
 from extensions.refusals import refusal, supported
 
 from .conftest import BIN, TEMPLATE, combination_id, python_for, render
-from .projects import answer, install, uv_env
+from .projects import (
+    PRODUCTION_SECRET,
+    TEST_REDIS_URL,
+    Server,
+    answer,
+    database_url,
+    free_port,
+    install,
+    uv_env,
+)
 from .test_questionnaire import assert_refused
 from .test_render import tool
 
@@ -572,6 +585,60 @@ def test_overlays_share_one_source() -> None:
         )
 
 
+ANSWERS = {
+    "project_name": "Payments API",
+    "package_name": "payments_api",
+    "python_version": "3.13",
+    "framework": "flask",
+    "database": "postgresql",
+    "auth": "jwt",
+    "ci": "github",
+}
+
+
+def test_derive_kubernetes_on_a_server_database() -> None:
+    derived = derive({**ANSWERS, "kubernetes": "kustomize"})
+    assert derived["kubernetes_kustomize"] is True
+    assert derived["kubernetes_migration_job"] is True
+    assert derived["kubernetes_single_replica"] is False
+    assert derived["kubernetes_secret_keys"] == ["SECRET_KEY", "DATABASE_URL"]
+    assert derived["kubernetes_optional_secret_keys"] == ["RATE_LIMIT_STORAGE_URL"]
+    environments = derived["kubernetes_environments"]
+    assert list(environments) == OVERLAYS
+    assert environments["production"]["namespace"] == "payments-api"
+    assert environments["production"]["host"] == "payments-api.example.com"
+    assert environments["development"]["namespace"] == "payments-api-development"
+    assert all(environment["autoscaled"] for environment in environments.values())
+    assert derived["kubernetes_image"] == "payments-api"
+    assert derived["kubernetes_image_hint"] == "ghcr.io/OWNER/REPOSITORY"
+    assert "kubernetes-validate>=1.37" in derived["dev_dependencies"]
+
+
+def test_derive_kubernetes_on_sqlite_runs_one_replica() -> None:
+    derived = derive({**ANSWERS, "database": "sqlite", "auth": "none", "kubernetes": "kustomize"})
+    assert derived["kubernetes_single_replica"] is True
+    assert derived["kubernetes_migration_job"] is False
+    assert derived["kubernetes_secret_keys"] == ["SECRET_KEY"]
+    assert derived["kubernetes_optional_secret_keys"] == []
+    for environment in derived["kubernetes_environments"].values():
+        assert (environment["replicas"], environment["max_replicas"]) == (1, 1)
+        assert environment["autoscaled"] is False
+
+
+def test_derive_without_the_kubernetes_answer_renders_no_manifests() -> None:
+    """Answer files from before the question keep rendering what they rendered."""
+    for answers in (ANSWERS, {**ANSWERS, "kubernetes": "none"}):
+        derived = derive(answers)
+        assert derived["kubernetes_kustomize"] is False
+        assert not any("kubernetes" in requirement for requirement in derived["dev_dependencies"])
+    registry = derive({**ANSWERS, "kubernetes": "kustomize", "container_registry": "r.example/x"})
+    assert (
+        registry["kubernetes_image"]
+        == registry["kubernetes_image_hint"]
+        == "r.example/x/payments-api"
+    )
+
+
 def test_no_manifests_by_default(default_project: Path) -> None:
     assert not (default_project / "deploy").exists()
     assert "kubernetes-validate" not in (default_project / "pyproject.toml").read_text()
@@ -664,3 +731,124 @@ def test_the_readme_commands_validate_the_manifests(tmp_path: Path) -> None:
     result = run()
     assert result.returncode != 0
     assert "'containerPort' is a required property" in result.stdout, result.stdout + result.stderr
+
+
+def read_only_root(command: list[str], writable: list[Path], tmp: Path) -> list[str]:
+    """`command` as the pod runs it: the whole file system read-only but the given paths,
+    and a fresh tmpfs (the pod's /tmp emptyDir) at ``tmp`` (a private mount namespace)."""
+    steps = [
+        *(f"mount --bind {shlex.quote(str(path))} {shlex.quote(str(path))}" for path in writable),
+        "mount -o remount,bind,ro /",
+        f"mount -t tmpfs -o size=64m,mode=1777 tmpfs {shlex.quote(str(tmp))}",
+        f"exec {shlex.join(command)}",
+    ]
+    return ["unshare", "--mount", "--propagation", "private", "sh", "-c", " && ".join(steps)]
+
+
+# A server database each framework on its own stack (Job), and SQLite (init container, volume).
+PODS = [("fastapi", "postgresql"), ("flask", "sqlite"), ("django", "mysql")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("framework", "database"), PODS, ids=["-".join(pod) for pod in PODS])
+def test_pods_run_with_the_manifests_settings_on_a_read_only_root(
+    tmp_path: Path, framework: str, database: str
+) -> None:
+    """The production overlay's containers, as a pod would run them: the migration then the
+    server, with the ConfigMap's settings and the Secret's keys, on a read-only file system
+    with only the mounted paths writable; the probes (with their Host header) pass, and
+    SIGTERM drains and exits 0 within terminationGracePeriodSeconds."""
+    if shutil.which("unshare") is None or Path("/proc/self/uid_map").read_text().split()[1] != "0":
+        pytest.skip("needs root and unshare for a private read-only mount namespace")
+    project = render(tmp_path / "p", kubernetes="kustomize", framework=framework, database=database)
+    install(project, "3.13" if python_for("3.13") else "3.12")
+    objects = build(project, "production")
+    pod = one(objects, "Deployment")["spec"]["template"]["spec"]
+    server = pod["containers"][0]
+    migration = (
+        pod["initContainers"][0]
+        if database == "sqlite"
+        else one(objects, "Job")["spec"]["template"]["spec"]["containers"][0]
+    )
+    settings, secret_keys = environment(server, objects)
+    data, scratch = tmp_path / "data", tmp_path / "tmp"
+    data.mkdir()
+    scratch.mkdir()
+    port = free_port()
+    with database_url(project, data) as url:
+        # The Secret as the README says to create it (Redis shares the rate limits).
+        secret = {
+            "SECRET_KEY": PRODUCTION_SECRET,
+            "DATABASE_URL": url,
+            "RATE_LIMIT_STORAGE_URL": TEST_REDIS_URL,
+        }
+        env = uv_env(
+            **(settings | {key: secret[key] for key in secret_keys})
+            | {
+                # SQLite: the volume is elsewhere here than the pod's /app/var.
+                "DATABASE_URL": url,
+                "HOST": "127.0.0.1",  # the pod listens on its own network; here, loopback
+                "PORT": str(port),
+                "TMPDIR": str(scratch),  # the pod's /tmp
+                "PATH": f"{project / '.venv/bin'}:/usr/bin:/bin",
+            }
+        )
+        writable = [data] if database == "sqlite" else []
+        migrated = subprocess.run(
+            read_only_root(migration["command"], writable, scratch),
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+        process = subprocess.Popen(
+            read_only_root(server["command"], writable, scratch),
+            cwd=project,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        running = Server(f"http://127.0.0.1:{port}", process, env=env)
+        try:
+            for kind in ("startup", "liveness", "readiness"):
+                probe = server[f"{kind}Probe"]["httpGet"]
+                headers = {header["name"]: header["value"] for header in probe["httpHeaders"]}
+                assert wait_for_status(running, probe["path"], headers) == 200, running.log
+            # Behind the ingress, clients name the public host.
+            host = one(objects, "Ingress")["spec"]["rules"][0]["host"]
+            assert wait_for_status(running, "/health/live", {"Host": host}) == 200, running.log
+            # The kubelet's SIGTERM: readiness turns 503 (traffic moves away) while the pod
+            # still serves, then it drains and exits before the grace period's SIGKILL.
+            process.send_signal(signal.SIGTERM)
+            ready = server["readinessProbe"]["httpGet"]
+            headers = {header["name"]: header["value"] for header in ready["httpHeaders"]}
+            assert wait_for_status(running, ready["path"], headers, until=503) == 503
+            code = running.wait(timeout=pod["terminationGracePeriodSeconds"])
+        finally:
+            if process.poll() is None:
+                process.kill()
+                running.wait(timeout=30)
+    assert code == 0, running.log
+    assert "Read-only file system" not in running.log
+
+
+def wait_for_status(
+    server: Server, path: str, headers: dict[str, str], until: int | None = None
+) -> int:
+    """The status of GET ``path`` once the server answers (and answers ``until``, if given)."""
+    status = 0
+    for _ in range(300):
+        if server.process.poll() is not None:
+            pytest.fail(f"the server exited:\n{server.log}")
+        try:
+            status = httpx.get(f"{server.base_url}{path}", headers=headers, timeout=5).status_code
+        except httpx.TransportError:
+            status = 0
+        if status and (until is None or status == until):
+            return status
+        time.sleep(0.2)
+    pytest.fail(f"GET {path} answered {status}:\n{server.log}")

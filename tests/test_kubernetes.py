@@ -45,7 +45,7 @@ from .projects import (
     uv_env,
 )
 from .test_questionnaire import assert_refused
-from .test_render import tool
+from .test_render import GITHUB_EXPRESSION, JINJA_LEFTOVER, tool
 
 OVERLAYS = [environment.name for environment in KUBERNETES_ENVIRONMENTS]
 # The checks of checkov the manifests skip, each with its reason in an annotation on the
@@ -512,6 +512,13 @@ def allowed_hosts(service: Service, env: dict[str, str]) -> list[str] | None:
     if isinstance(value, str):
         value = json.loads(value) if value.startswith("[") else value.split(",")
     return [str(host) for host in value if str(host).strip()]
+
+
+def test_no_template_syntax_left(project: Path) -> None:
+    for path in [*(project / "deploy").rglob("*"), project / "README.md"]:
+        if path.is_file():
+            text = GITHUB_EXPRESSION.sub("", path.read_text())
+            assert not JINJA_LEFTOVER.search(text), path
 
 
 def test_checks_skipped_in_the_manifests_say_why(project: Path) -> None:

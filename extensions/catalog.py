@@ -295,9 +295,85 @@ COMMON_DEPENDENCIES: tuple[str, ...] = (
     "structlog>=26.1",
 )
 
-AXES: dict[str, dict[str, Framework] | dict[str, Database] | dict[str, Auth] | dict[str, CI]] = {
+
+@dataclass(frozen=True)
+class KubernetesEnvironment:
+    """One overlay of the manifests: how the service runs in that environment."""
+
+    name: str
+    replicas: int  # the HorizontalPodAutoscaler's floor (the only count on SQLite)
+    max_replicas: int
+    cpu_request: str
+    cpu_limit: str
+    memory_request: str
+    memory_limit: str
+    log_level: str
+    expose_docs: bool
+    host: str  # the Ingress host, with {slug} for the project slug
+
+
+@dataclass(frozen=True)
+class KubernetesManifests:
+    key: str
+    label: str
+    refusal: str | None = None
+
+
+KUBERNETES: dict[str, KubernetesManifests] = {
+    "none": KubernetesManifests(key="none", label="None"),
+    "kustomize": KubernetesManifests(key="kustomize", label="Kustomize"),
+    "helm": KubernetesManifests(
+        key="helm",
+        label="Helm chart",
+        refusal=f"A Helm chart {LATER}; choose Kustomize (kubectl apply -k, which Argo CD and "
+        "Flux deploy as they are).",
+    ),
+}
+
+# The overlays every manifest set has (deploy/kubernetes/overlays/<name>). The development
+# cluster runs the production image and settings (ENVIRONMENT=production: real secrets, no
+# debug pages); it is smaller and serves the API docs.
+KUBERNETES_ENVIRONMENTS: tuple[KubernetesEnvironment, ...] = (
+    KubernetesEnvironment(
+        name="development",
+        replicas=1,
+        max_replicas=2,
+        cpu_request="50m",
+        cpu_limit="500m",
+        memory_request="192Mi",
+        memory_limit="384Mi",
+        log_level="DEBUG",
+        expose_docs=True,
+        host="{slug}.dev.example.com",
+    ),
+    KubernetesEnvironment(
+        name="production",
+        replicas=2,  # one replica lost to a node drain or crash leaves one serving
+        max_replicas=10,
+        cpu_request="250m",
+        cpu_limit="1",
+        memory_request="256Mi",
+        memory_limit="512Mi",
+        log_level="INFO",
+        expose_docs=False,
+        host="{slug}.example.com",
+    ),
+)
+# Manifests are validated against this Kubernetes API version (the oldest minor release
+# still maintained upstream when the template was last updated; newer ones accept them).
+KUBERNETES_VERSION = "1.33.0"
+
+AXES: dict[
+    str,
+    dict[str, Framework]
+    | dict[str, Database]
+    | dict[str, Auth]
+    | dict[str, CI]
+    | dict[str, KubernetesManifests],
+] = {
     "framework": FRAMEWORKS,
     "database": DATABASES,
     "auth": AUTHS,
     "ci": CIS,
+    "kubernetes": KUBERNETES,
 }

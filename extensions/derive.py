@@ -18,6 +18,9 @@ from .catalog import (
     DATABASES,
     DEV_DEPENDENCIES,
     FRAMEWORKS,
+    KUBERNETES,
+    KUBERNETES_ENVIRONMENTS,
+    KUBERNETES_VERSION,
     PROPERTY_TEST_DEPENDENCIES,
     Database,
 )
@@ -27,7 +30,7 @@ from .release import release_image
 REQUIRED = ("project_name", "package_name", "python_version", "framework", "database", "auth", "ci")
 # Every answer derive() reads: the required ones and those it reads when present. Callers
 # that memoize derive() must key on all of them.
-INPUTS = (*REQUIRED, "container_registry")
+INPUTS = (*REQUIRED, "container_registry", "kubernetes")
 
 
 def _sorted_unique(requirements: tuple[str, ...]) -> list[str]:
@@ -64,8 +67,14 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
     # Accounts exist unless the API is public; only they have security functions to test.
     has_users = auth.key != "none"
     properties = PROPERTY_TEST_DEPENDENCIES if has_users else ()
+    manifests = KUBERNETES[answers.get("kubernetes") or "none"]
+    # The generated CI validates the manifests against the API schemas with it.
+    kubernetes_dev = ("kubernetes-validate>=1.37",) if manifests.key != "none" else ()
     dev_dependencies = _sorted_unique(
-        DEV_DEPENDENCIES + framework.dev_dependencies + database_dev + properties
+        DEV_DEPENDENCIES + framework.dev_dependencies + database_dev + properties + kubernetes_dev
+    )
+    image = release_image(
+        str(answers.get("container_registry") or ""), ci.key, slugify(answers["project_name"])
     )
 
     flags = {f"{axis}_{key}": False for axis, keys in _FLAG_AXES.items() for key in keys}
@@ -140,8 +149,14 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
             "security": security,
         },
         "ci_service": _ci_service(database),
-        **release_image(
-            str(answers.get("container_registry") or ""), ci.key, slugify(answers["project_name"])
+        **image,
+        **_kubernetes(
+            manifests.key,
+            database,
+            has_users=has_users,
+            slug=slugify(answers["project_name"]),
+            repository=image["image_repository"] if image["image_registry_is_own"] else "",
+            ci=ci.key,
         ),
     }
 
@@ -171,6 +186,72 @@ _FLAG_AXES = {
     "auth": tuple(AUTHS),
     "ci": tuple(CIS),
 }
+
+
+_IMAGE_HINTS = {"github": "ghcr.io/OWNER/REPOSITORY", "gitlab": "REGISTRY/GROUP/PROJECT"}
+
+
+def _kubernetes(
+    manifests: str, database: Database, *, has_users: bool, slug: str, repository: str, ci: str
+) -> dict[str, Any]:
+    """What the Kubernetes manifests (deploy/kubernetes/) are made of."""
+    # SQLite's file lives on one volume that one pod at a time may write: one replica, no
+    # autoscaler, and migrations in that pod before it serves (no Job beside it).
+    single = not database.is_server
+    environments = {
+        environment.name: {
+            "name": environment.name,
+            "replicas": 1 if single else environment.replicas,
+            "max_replicas": 1 if single else environment.max_replicas,
+            "autoscaled": not single,
+            "cpu_request": environment.cpu_request,
+            "cpu_limit": environment.cpu_limit,
+            "memory_request": environment.memory_request,
+            "memory_limit": environment.memory_limit,
+            "log_level": environment.log_level,
+            "expose_docs": environment.expose_docs,
+            "host": environment.host.format(slug=slug),
+            "namespace": slug if environment.name == "production" else f"{slug}-{environment.name}",
+        }
+        for environment in KUBERNETES_ENVIRONMENTS
+    }
+    # Each overlay built into build/ (git-ignored), then every file checked against the API
+    # schemas. kubectl embeds kustomize; CI images without kubectl run `kustomize build`.
+    built = [f"build/kubernetes/{name}.yaml" for name in environments]
+    builds = [
+        f"deploy/kubernetes/overlays/{name} > build/kubernetes/{name}.yaml" for name in environments
+    ]
+    return {
+        "kubernetes_kustomize": manifests == "kustomize",
+        "kubernetes_single_replica": single,
+        "kubernetes_migration_job": not single,
+        # By overlay name (deploy/kubernetes/overlays/<name>), in the catalog's order.
+        "kubernetes_environments": environments,
+        "kubernetes_version": KUBERNETES_VERSION,
+        # The release image (CI pushes tags like v1.2.3): the organisation's registry when
+        # known; otherwise the local build's name, which each overlay sets to the real one.
+        "kubernetes_image": repository or slug,
+        "kubernetes_image_tag": "v0.1.0",
+        # The release image as the README names it, where only the CI provider knows it.
+        "kubernetes_image_hint": repository or _IMAGE_HINTS.get(ci, "REGISTRY/REPOSITORY"),
+        # Keys of the Secret the deployment reads (created outside git; see the README).
+        "kubernetes_secret_keys": ["SECRET_KEY", *(["DATABASE_URL"] if not single else [])],
+        # Read when present: Redis shares the rate-limit counters between replicas.
+        "kubernetes_optional_secret_keys": ["RATE_LIMIT_STORAGE_URL"] if has_users else [],
+        "kubernetes_manifest_files": built,
+        "kubernetes_build_commands": [
+            "mkdir -p build/kubernetes",
+            *(f"kubectl kustomize {build}" for build in builds),
+        ],
+        "kubernetes_kustomize_build_commands": [
+            "mkdir -p build/kubernetes",
+            *(f"kustomize build {build}" for build in builds),
+        ],
+        "kubernetes_validate_command": (
+            f"uv run kubernetes-validate --strict --quiet --kubernetes-version {KUBERNETES_VERSION} "
+            + " ".join(built)
+        ),
+    }
 
 
 def _ci_service(database: Database) -> dict[str, Any] | None:

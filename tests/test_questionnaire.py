@@ -192,6 +192,10 @@ class Terminal:
         time.sleep(0.1)
         self.child.send(text)
 
+    def accept_default_after(self, text: str) -> None:
+        self.wait_for(text)
+        self.submit()
+
     def submit(self, text: str | None = None) -> None:
         if text is not None:
             self.type(text)
@@ -236,6 +240,8 @@ def test_prompts_refuse_bad_answers_in_a_real_terminal(tmp_path: Path) -> None:
     terminal.submit()
     terminal.wait_for("Default branch")  # asked only because a CI provider was chosen
     terminal.submit("trunk")
+    # Kubernetes manifests: Helm is refused, shown greyed out with the reason.
+    terminal.accept_default_after("A Helm chart is not available")
     terminal.wait_for("Organisation that owns the service")
     terminal.submit()
     terminal.wait_for("Container repository prefix")  # asked only with a CI provider
@@ -274,8 +280,10 @@ def test_questions_that_do_not_apply_are_not_asked(tmp_path: Path) -> None:
     time.sleep(0.3)
     terminal.child.send("\x1b[B\x1b[B")  # arrow down twice: GitHub -> GitLab -> None
     terminal.submit()
-    index = terminal.child.expect_exact(["Default branch", "Organisation that owns"])
+    index = terminal.child.expect_exact(["Default branch", "Kubernetes manifests"])
     assert index == 1, "the default branch question was asked although there is no CI"
+    terminal.submit()
+    terminal.wait_for("Organisation that owns")
     terminal.submit()
     index = terminal.child.expect_exact(["Container repository prefix", "Next steps"])
     assert index == 1, "the registry question was asked although there is no CI"

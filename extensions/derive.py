@@ -163,7 +163,11 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
 
 def _known_choices(answers: Mapping[str, Any]) -> bool:
     """Every answer of a choice question names a row of its table."""
-    return all(_hashable(answers[axis]) and answers[axis] in table for axis, table in AXES.items())
+    return all(
+        _hashable(answers[axis]) and answers[axis] in table
+        for axis, table in AXES.items()
+        if axis in answers
+    )
 
 
 def _hashable(value: object) -> bool:

@@ -166,6 +166,9 @@ def _compile_once(environment: Environment) -> None:
         defer_init: bool = False,
     ) -> str | CodeType:
         if isinstance(source, str):
+            # Extensions reset per-template state in preprocess (copier's `yield` tag does),
+            # which a cached compilation would skip.
+            environment.preprocess(source, name, filename)
             return cached(source, name, filename, raw, defer_init)
         return compile_source(source, name, filename, raw, defer_init)
 

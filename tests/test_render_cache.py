@@ -72,3 +72,22 @@ def test_cached_code_reports_errors_at_this_renders_file() -> None:
     files = {frame.filename for frame in traceback.extract_tb(raised.tb)}
     assert "/new/clone/a.jinja" in files
     assert "/old/clone/a.jinja" not in files
+
+
+def test_a_cached_template_still_resets_copiers_yield_state(
+    cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """copier's `yield` tag keeps per-template state that its preprocess step resets: a
+    path compiled from the cache must reset it too, or the next path looks like a yield."""
+    from copier._jinja_ext import YieldExtension, get_yield_context  # noqa: PLC0415
+    from jinja2.sandbox import SandboxedEnvironment  # noqa: PLC0415
+
+    from extensions.context import _compile_once  # noqa: PLC0415
+
+    environment = SandboxedEnvironment(extensions=[YieldExtension])
+    _compile_once(environment)
+    environment.from_string("plain").render()
+    environment.from_string("{% yield x from xs %}{{ x }}{% endyield %}").render(xs=[1])
+    assert get_yield_context(environment).yield_name == "x"
+    environment.from_string("plain").render()  # compiled before: from the cache
+    assert get_yield_context(environment).yield_name is None

@@ -341,3 +341,15 @@ def test_github_and_gitlab_run_the_same_gates(tmp_path: Path, database: str) -> 
 def test_pre_commit_config_is_valid(project: Path) -> None:
     config = ".pre-commit-config.yaml"
     tool(project, "pre-commit", "validate-config", config, inputs=(config,))
+
+
+def test_the_images_shutdown_fits_in_the_stop_timeouts(project: Path) -> None:
+    """Readiness delay plus drain end before `docker stop` (10 s) and compose kill the
+    container; a kill mid-drain would cut in-flight requests."""
+    dockerfile = (project / "Dockerfile").read_text()
+    delay = float(re.findall(r"SHUTDOWN_DELAY_SECONDS=(\d+)", dockerfile)[-1])
+    drain = float(re.findall(r"GRACEFUL_SHUTDOWN_SECONDS=(\d+)", dockerfile)[-1])
+    assert delay + drain < 10
+    compose = yaml.safe_load((project / "compose.yaml").read_text())
+    grace = compose["services"]["app"]["stop_grace_period"]
+    assert delay + drain < float(grace.removesuffix("s"))

@@ -18,7 +18,7 @@ import pytest
 from extensions.refusals import supported
 
 from .conftest import render
-from .projects import Server, install, production_server
+from .projects import Server, collect_static, install, production_server
 
 pytestmark = pytest.mark.slow
 
@@ -31,6 +31,8 @@ def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     root = tmp_path_factory.mktemp(f"contract-{request.param}")
     rendered = render(root / "project", framework=request.param, python_version="3.13")
     install(rendered, "3.13")
+    if request.param == "django":
+        collect_static(rendered)  # the docs page's assets, as the image has them
     return rendered
 
 

@@ -109,6 +109,8 @@ FRAMEWORKS: dict[str, Framework] = {
             "fastapi>=0.165",
             "uvicorn[standard]>=0.54",
             "asgi-correlation-id>=5.0",
+            # Swagger UI's script and styles, served by the service itself (no CDN).
+            "fastapi-offline>=1.7.7",
             "sqlalchemy[asyncio]>=2.1",
             "alembic>=1.20",
         ),

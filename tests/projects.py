@@ -144,6 +144,12 @@ def install(project: Path, python: str) -> None:
     assert (project / "uv.lock").is_file()
 
 
+def collect_static(project: Path) -> None:
+    """Django: collect the static files as the Dockerfile does; production serves only those
+    (under hashed names)."""
+    uv(project, "run", "--locked", "python", "manage.py", "collectstatic", "--no-input")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

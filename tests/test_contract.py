@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
+from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ import pytest
 from extensions.refusals import supported
 
 from .conftest import render
-from .projects import Server, install, production_server
+from .projects import Server, collect_static, install, production_server
 
 pytestmark = pytest.mark.slow
 
@@ -30,6 +31,8 @@ def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     root = tmp_path_factory.mktemp(f"contract-{request.param}")
     rendered = render(root / "project", framework=request.param, python_version="3.13")
     install(rendered, "3.13")
+    if request.param == "django":
+        collect_static(rendered)  # the docs page's assets, as the image has them
     return rendered
 
 
@@ -310,6 +313,65 @@ def test_items_are_private(client: httpx.Client) -> None:
     problem(client.get("/api/v1/items"), 401)
     problem(client.get(f"/api/v1/items/{uuid.uuid4()}", headers=owner), 404)
     problem(client.get("/api/v1/items/not-a-uuid", headers=owner), 422)
+
+
+# ── a browser page on another origin, with the session scheme ────────────────
+
+APP_ORIGIN = "https://app.example.com"
+
+
+@pytest.mark.parametrize("framework", supported("framework"))
+def test_cross_origin_writes_with_the_session_cookie(framework: str, tmp_path: Path) -> None:
+    """A page on an origin CORS allows with credentials signs in, then writes with the
+    session cookie and its CSRF token, as fetch(..., {credentials: "include"}) does: the
+    preflight allows the CSRF header, and the write is a 201 in every framework."""
+    project = render(
+        tmp_path / "project", framework=framework, auth="session", python_version="3.13"
+    )
+    install(project, "3.13")
+    cors = {"CORS_ORIGINS": APP_ORIGIN, "CORS_ALLOW_CREDENTIALS": "true"}
+    with (
+        production_server(project, tmp_path / "data", **GENEROUS, **cors) as server,
+        httpx.Client(
+            base_url=server.base_url, timeout=10, headers={"Origin": APP_ORIGIN}
+        ) as client,
+    ):
+        preflight = client.options(
+            "/api/v1/items",
+            headers={
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "content-type,x-csrf-token",
+            },
+        )
+        assert preflight.status_code in {200, 204}, preflight.text
+        assert preflight.headers["access-control-allow-origin"] == APP_ORIGIN
+        assert preflight.headers["access-control-allow-credentials"] == "true"
+        assert "POST" in preflight.headers["access-control-allow-methods"]
+        allowed = preflight.headers["access-control-allow-headers"].lower().replace(" ", "")
+        assert {"content-type", "x-csrf-token"} <= set(allowed.split(","))
+
+        email = f"app-{uuid.uuid4().hex[:12]}@example.com"
+        credentials = {"email": email, "password": PASSWORD}
+        assert client.post("/api/v1/users", json=credentials).status_code == 202
+        login = client.post("/api/v1/auth/login", json=credentials)
+        assert login.status_code == 200, login.text
+        assert login.headers["access-control-allow-credentials"] == "true"
+        # The cookie is Secure: over plain HTTP the client would not send it back by itself.
+        cookie: SimpleCookie = SimpleCookie()
+        cookie.load(login.headers["set-cookie"])
+        session = "; ".join(f"{name}={morsel.value}" for name, morsel in cookie.items())
+        client.cookies.clear()
+        write = {"Cookie": session, "X-CSRF-Token": str(login.json()["csrf_token"])}
+
+        created = client.post("/api/v1/items", json={"title": "from the app"}, headers=write)
+        assert created.status_code == 201, created.text
+        assert created.headers["access-control-allow-origin"] == APP_ORIGIN
+        assert created.headers["access-control-allow-credentials"] == "true"
+        # The cookie alone (what another site's form would carry) is not enough to write.
+        forged = client.post("/api/v1/items", json={"title": "forged"}, headers={"Cookie": session})
+        assert forged.status_code == 403, forged.text
+        listed = client.get("/api/v1/items", headers={"Cookie": session})
+        assert [item["title"] for item in listed.json()["items"]] == ["from the app"]
 
 
 # ── framework-level errors and request ids ───────────────────────────────────

@@ -34,6 +34,7 @@ COMMON_FILES = {
     "src/{pkg}/__main__.py",
     "src/{pkg}/app.py",
     "src/{pkg}/config.py",
+    "src/{pkg}/csp.py",
     "src/{pkg}/db.py",
     "src/{pkg}/errors.py",
     "src/{pkg}/health.py",

@@ -14,21 +14,23 @@ from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .config import Settings
+from .csp import API_POLICY
+from .csp_header import header_value
 
-# An API answers JSON only: nothing may load, frame or be framed. Browsers that ignore CSP
-# still honour X-Frame-Options.
+# An API answers JSON only: nothing may load, frame or be framed (the docs page sends a
+# policy of its own). Browsers that ignore CSP still honour X-Frame-Options.
 API_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "Content-Security-Policy": header_value(API_POLICY),
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    # No URL leaves for another site; same-origin requests keep theirs, so the browser sends
+    # a real Origin, not "null", with the docs page's requests.
+    "Referrer-Policy": "same-origin",
     # Responses carry one user's data: no shared or browser cache may keep them.
     "Cache-Control": "no-store",
 }
-# The docs page loads Swagger UI's script and styles: it keeps every header but the CSP,
-# and still refuses to be framed.
-DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc"})
-DOCS_CSP = "frame-ancestors 'none'"
+# What a browser page on an allowed origin may send: each auth scheme's header among them.
+CORS_HEADERS = ["Authorization", "Content-Type", "X-API-Key", "X-CSRF-Token", "X-Request-ID"]
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
@@ -51,16 +53,13 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        docs = scope["path"] in DOCS_PATHS
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 for name, value in self.headers.items():
-                    if name not in headers:  # a route that sets its own (cache) header wins
+                    if name not in headers:  # a route that sets its own (cache, CSP) header wins
                         headers[name] = value
-                if docs:
-                    headers["Content-Security-Policy"] = DOCS_CSP
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -123,7 +122,7 @@ def install_http_security(app: FastAPI, settings: Settings) -> None:
             allow_origins=settings.cors_origins,
             allow_credentials=settings.cors_allow_credentials,
             allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+            allow_headers=CORS_HEADERS,
             expose_headers=["X-Request-ID", "Location"],
             max_age=600,
         )

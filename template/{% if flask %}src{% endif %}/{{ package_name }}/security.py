@@ -9,23 +9,26 @@ from http import HTTPStatus
 from flask import Flask, Response, request
 
 from .config import Settings
+from .csp import API_POLICY, DOCS_POLICY
+from .csp_header import for_page, header_value
 
 # An API answers JSON only: nothing may load, frame or be framed. Browsers that ignore CSP
 # still honour X-Frame-Options.
 API_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "Content-Security-Policy": header_value(API_POLICY),
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    # No URL leaves for another site; same-origin requests keep theirs, so the browser sends
+    # a real Origin, not "null", with the docs page's requests.
+    "Referrer-Policy": "same-origin",
     # Responses carry one user's data: no shared or browser cache may keep them.
     "Cache-Control": "no-store",
 }
-# The docs page loads Swagger UI's script and styles: it keeps every header but the CSP,
-# and still refuses to be framed.
+# Swagger UI's page (flask-openapi3-swagger), at /docs and at the plugin's own /swagger.
 DOCS_ENDPOINTS = frozenset({"docs", "swagger.swagger"})
-DOCS_CSP = "frame-ancestors 'none'"
 CORS_METHODS = "GET, POST, PUT, PATCH, DELETE"
-CORS_HEADERS = "Authorization, Content-Type, X-Request-ID"
+# What a browser page on an allowed origin may send: each auth scheme's header among them.
+CORS_HEADERS = "Authorization, Content-Type, X-API-Key, X-CSRF-Token, X-Request-ID"
 CORS_MAX_AGE_SECONDS = 600
 
 
@@ -90,6 +93,9 @@ def refuse_long_streams() -> None:
 def init_app(app: Flask, settings: Settings) -> None:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_body_bytes
     app.before_request(refuse_long_streams)
+    # Swagger UI's standalone layout draws its logo with an inline style, which DOCS_POLICY
+    # refuses; the base layout (FastAPI's and Django Ninja's) has none.
+    app.config["SWAGGER_CONFIG"] = {"layout": "BaseLayout"}
     headers = security_headers(settings)
 
     # after_request runs for error responses too (404, 405, 413 and the last-resort 500).
@@ -98,7 +104,10 @@ def init_app(app: Flask, settings: Settings) -> None:
         for name, value in headers.items():
             response.headers.setdefault(name, value)
         if request.endpoint in DOCS_ENDPOINTS:
-            response.headers["Content-Security-Policy"] = DOCS_CSP
+            # Swagger UI from this service. The page is built from configuration alone: its
+            # inline script and style run by hash.
+            policy = for_page(DOCS_POLICY, response.get_data(as_text=True))
+            response.headers["Content-Security-Policy"] = header_value(policy)
         return response
 
     cors = Cors(settings)

@@ -246,11 +246,6 @@ def test_refusal_of_supported_and_refused_choices() -> None:
     assert f"accepted: {', '.join(supported('framework'))}." in refusal("framework", "rails")
 
 
-def test_flask_is_supported() -> None:
-    assert refusal("framework", "flask") == ""
-    assert {"fastapi", "flask"} <= set(supported("framework"))
-
-
 def test_derive_flask() -> None:
     derived = derive({**DEFAULTS, "framework": "flask"})
     assert (derived["flask"], derived["fastapi"], derived["django"]) == (True, False, False)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import BIN, accepted_combinations, combination_id, render
+from .rendering import BIN, accepted_combinations, combination_id, render
 
 COMBINATIONS = list(accepted_combinations())
 

@@ -6,7 +6,7 @@ from ninja.security import APIKeyHeader
 
 from ..errors import AuthenticationError
 from ..users.models import ApiKey, User
-from .ratelimit import client_address, throttle
+from .rate_limits import client_address, throttle
 from .service import KEY_PREFIX, PREFIX_LENGTH, authenticate_key
 
 logger = structlog.get_logger(__name__)

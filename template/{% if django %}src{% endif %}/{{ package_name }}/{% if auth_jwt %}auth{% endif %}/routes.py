@@ -9,7 +9,7 @@ from ninja import Router, Status
 from . import service
 from .credentials import authenticate, change_password
 from .dependencies import authenticated, current_session, current_user
-from .ratelimit import client_address, throttle
+from .rate_limits import client_address, throttle
 from .schemas import LoginRequest, PasswordChange, RefreshRequest, TokenPair
 
 router = Router(tags=["auth"])

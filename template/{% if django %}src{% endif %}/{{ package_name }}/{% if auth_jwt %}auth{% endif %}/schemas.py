@@ -5,7 +5,7 @@ from typing import Literal
 from ninja import Schema
 from pydantic import ConfigDict, EmailStr, Field
 
-from ..users.passwords import PASSWORD_MAX_LENGTH
+from ..auth.passwords import PASSWORD_MAX_LENGTH
 from ..users.schemas import Password
 
 TOKEN_MAX_LENGTH = 4096

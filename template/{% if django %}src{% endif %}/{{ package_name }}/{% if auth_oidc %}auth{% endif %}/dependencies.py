@@ -11,9 +11,9 @@ from ..config import Settings
 from ..errors import AuthenticationError, PermissionDeniedError
 from ..users.models import User
 from ..users.service import get_or_create_user
-from .ratelimit import client_address, throttle
+from .oidc import get_verifier
+from .rate_limits import client_address, throttle
 from .throttle import account_key
-from .verifier import get_verifier
 
 logger = structlog.get_logger(__name__)
 

@@ -10,7 +10,7 @@ from ninja import Router, Status
 
 from .credentials import authenticate, change_password
 from .dependencies import authenticated, current_user
-from .ratelimit import client_address, throttle
+from .rate_limits import client_address, throttle
 from .schemas import CsrfToken, LoginRequest, PasswordChange
 
 router = Router(tags=["auth"])

@@ -3,7 +3,7 @@
 from ninja import Schema
 from pydantic import ConfigDict, EmailStr, Field
 
-from ..users.passwords import PASSWORD_MAX_LENGTH
+from ..auth.passwords import PASSWORD_MAX_LENGTH
 from ..users.schemas import Password
 
 

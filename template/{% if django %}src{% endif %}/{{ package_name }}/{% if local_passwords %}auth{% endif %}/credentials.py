@@ -4,8 +4,8 @@ import structlog
 
 from ..errors import AuthenticationError
 from ..users.models import User
-from ..users.passwords import check_password_policy
 from ..users.service import get_user_by_email
+from .passwords import check_password_policy
 
 logger = structlog.get_logger(__name__)
 INVALID_CREDENTIALS = "The email address or password is incorrect."

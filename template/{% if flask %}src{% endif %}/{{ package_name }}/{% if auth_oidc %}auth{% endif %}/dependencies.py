@@ -9,9 +9,9 @@ from ..dependencies import get_session, get_settings
 from ..errors import AuthenticationError, PermissionDeniedError
 from ..users.models import User
 from ..users.service import get_or_create_user
+from .oidc import get_verifier
 from .rate_limits import client_address, get_throttle
 from .throttle import account_key
-from .verifier import get_verifier
 
 logger = structlog.get_logger(__name__)
 

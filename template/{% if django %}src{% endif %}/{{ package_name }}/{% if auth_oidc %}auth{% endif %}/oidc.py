@@ -14,14 +14,13 @@ from typing import Any
 
 import jwt
 import structlog
-from flask import Flask, current_app
+from django.conf import settings
 
 from ..config import Settings
 from ..errors import AuthenticationError, ServiceUnavailableError
 
 logger = structlog.get_logger(__name__)
 
-EXTENSION = "oidc"
 REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub"]
 INVALID_TOKEN = "The token is invalid or has expired."  # noqa: S105  (a message)
 UNAVAILABLE = "The identity provider cannot be reached; try again shortly."
@@ -29,11 +28,11 @@ UNAVAILABLE = "The identity provider cannot be reached; try again shortly."
 REFETCH_COOLDOWN_SECONDS = 30.0
 
 
-class Verifier:
-    """Verifies access tokens for one issuer and audience; thread-safe, built once per app."""
+class OidcVerifier:
+    """Verifies access tokens for one issuer and audience; thread-safe, one per settings."""
 
-    def __init__(self, settings: Settings) -> None:
-        self._settings = settings
+    def __init__(self, service: Settings) -> None:
+        self._settings = service
         self._lock = threading.Lock()
         self._jwks: jwt.PyJWKClient | None = None
 
@@ -60,16 +59,16 @@ class Verifier:
 
     def verify(self, token: str) -> dict[str, Any]:
         """The token's claims; AuthenticationError (401) or ServiceUnavailableError (503)."""
-        settings = self._settings
+        service = self._settings
         try:
             key = self._discover().get_signing_key_from_jwt(token)
             claims: dict[str, Any] = jwt.decode(
                 token,
                 key.key,
-                algorithms=settings.oidc_algorithms,  # never the token's own choice
-                audience=settings.oidc_audience,
-                issuer=settings.oidc_issuer,
-                leeway=settings.oidc_leeway_seconds,
+                algorithms=service.oidc_algorithms,  # never the token's own choice
+                audience=service.oidc_audience,
+                issuer=service.oidc_issuer,
+                leeway=service.oidc_leeway_seconds,
                 options={"require": REQUIRED_CLAIMS},
             )
         except jwt.PyJWKClientConnectionError as exc:
@@ -95,10 +94,17 @@ def _fetch_json(url: str, timeout: float) -> dict[str, Any]:
     return document
 
 
-def init_app(app: Flask, settings: Settings) -> None:
-    app.extensions[EXTENSION] = Verifier(settings)
+# One verifier per settings object: its keys are cached between requests, and tests that
+# change the settings get a new one.
+_verifiers: dict[int, tuple[Settings, OidcVerifier]] = {}
+_verifiers_lock = threading.Lock()
 
 
-def get_verifier() -> Verifier:
-    verifier: Verifier = current_app.extensions[EXTENSION]
-    return verifier
+def get_verifier() -> OidcVerifier:
+    service: Settings = settings.SERVICE
+    with _verifiers_lock:
+        entry = _verifiers.get(id(service))
+        if entry is None or entry[0] is not service:
+            entry = (service, OidcVerifier(service))
+            _verifiers[id(service)] = entry
+        return entry[1]

@@ -7,7 +7,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
 from ..errors import InvalidInputError
-from .models import User
+from ..users.models import User
 
 PASSWORD_MIN_LENGTH = 12
 # argon2 hashes any length without truncation; the cap only bounds the hashing work.

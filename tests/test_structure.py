@@ -125,9 +125,9 @@ FRAMEWORK_ONLY: dict[str, tuple[set[str], str]] = {
         {"django"},
         "with sessions, FastAPI's and Flask's account states are in test_sessions.py",
     ),
-    "tests/accounts.py": (
-        {"flask"},
-        "FastAPI's and Django's account helpers are still in their tests/support.py",
+    "tests/log_capture.py": (
+        {"django"},
+        "Django's tests read the log records through caplog; the others read stdout",
     ),
     "tests/auth/test_rate_limits.py": (
         {"django"},

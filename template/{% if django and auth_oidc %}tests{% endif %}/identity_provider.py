@@ -19,7 +19,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-from .support import Account
+from .accounts import Account
 
 AUDIENCE = "my-api"
 ALL_PERMISSIONS = ("items:read", "items:write")

@@ -3,7 +3,7 @@
 import uuid
 from dataclasses import dataclass
 
-from flask.testing import FlaskClient
+from flask import Flask
 
 API_KEY_HEADER = "X-API-Key"
 
@@ -23,10 +23,10 @@ def new_email() -> str:
     return f"user-{uuid.uuid4().hex[:12]}@example.com"
 
 
-def create_account(client: FlaskClient, email: str | None = None) -> Account:
+def create_account(app: Flask, email: str | None = None) -> Account:
     """Create a key (and the account) through the admin command, as an operator would."""
     email = email or new_email()
-    runner = client.application.test_cli_runner()
+    runner = app.test_cli_runner()
     result = runner.invoke(args=["create-api-key", "--email", email, "--name", "tests"])
     assert result.exit_code == 0, result.output
     heading, key = result.output.strip().splitlines()

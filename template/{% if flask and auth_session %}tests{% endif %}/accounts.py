@@ -7,8 +7,7 @@ CSRF token) in their headers, so tests can mix accounts, and sessions, freely.
 import uuid
 from dataclasses import dataclass
 
-from flask.testing import FlaskClient
-from werkzeug.test import TestResponse
+from httpx2 import Client, Response
 
 PASSWORD = "correct horse battery staple"
 CSRF_HEADER = "X-CSRF-Token"
@@ -37,30 +36,28 @@ def new_email() -> str:
 
 
 def login(
-    client: FlaskClient, email: str, password: str = PASSWORD, headers: dict[str, str] | None = None
-) -> TestResponse:
+    client: Client, email: str, password: str = PASSWORD, headers: dict[str, str] | None = None
+) -> Response:
     return client.post(
         "/api/v1/auth/login", json={"email": email, "password": password}, headers=headers or {}
     )
 
 
-def session_cookie(response: TestResponse) -> tuple[str, str]:
+def session_cookie(response: Response) -> tuple[str, str]:
     """The name and value of the session cookie a response sets."""
     name, _, value = response.headers["Set-Cookie"].split(";", 1)[0].partition("=")
     return name, value
 
 
-def logged_in(email: str, password: str, response: TestResponse) -> Account:
+def logged_in(email: str, password: str, response: Response) -> Account:
     assert response.status_code == 200, response.text
-    body = response.get_json()
+    body = response.json()
     assert body is not None
     name, value = session_cookie(response)
     return Account(email, password, name, value, body["csrf_token"])
 
 
-def create_account(
-    client: FlaskClient, email: str | None = None, password: str = PASSWORD
-) -> Account:
+def create_account(client: Client, email: str | None = None, password: str = PASSWORD) -> Account:
     """Register and log in; fails the test if either step does."""
     email = email or new_email()
     registered = client.post("/api/v1/users", json={"email": email, "password": password})

@@ -1,22 +1,21 @@
 """Login, refresh rotation with reuse detection, logout and password change."""
 
-from fastapi.testclient import TestClient
+from httpx2 import Client
 
-from ..support import PASSWORD, Account, assert_problem, bearer, log_in
+from ..accounts import PASSWORD, Account, bearer, log_in
+from ..support import assert_problem
 
 ME = "/api/v1/users/me"
 
 
-def refresh(client: TestClient, token: str) -> dict[str, str]:
+def refresh(client: Client, token: str) -> dict[str, str]:
     response = client.post("/api/v1/auth/refresh", json={"refresh_token": token})
     assert response.status_code == 200, response.text
     pair: dict[str, str] = response.json()
     return pair
 
 
-def test_login_returns_a_token_pair_that_is_never_cached(
-    client: TestClient, account: Account
-) -> None:
+def test_login_returns_a_token_pair_that_is_never_cached(client: Client, account: Account) -> None:
     response = client.post(
         "/api/v1/auth/login", json={"email": account.email.upper(), "password": account.password}
     )
@@ -28,9 +27,7 @@ def test_login_returns_a_token_pair_that_is_never_cached(
     assert client.get(ME, headers=bearer(body["access_token"])).status_code == 200
 
 
-def test_wrong_password_and_unknown_account_look_the_same(
-    client: TestClient, account: Account
-) -> None:
+def test_wrong_password_and_unknown_account_look_the_same(client: Client, account: Account) -> None:
     wrong = client.post(
         "/api/v1/auth/login", json={"email": account.email, "password": "wrong password!"}
     )
@@ -42,7 +39,7 @@ def test_wrong_password_and_unknown_account_look_the_same(
     assert wrong.headers["www-authenticate"] == unknown.headers["www-authenticate"]
 
 
-def test_refresh_rotates_the_pair(client: TestClient, account: Account) -> None:
+def test_refresh_rotates_the_pair(client: Client, account: Account) -> None:
     pair = refresh(client, account.refresh_token)
     assert pair["refresh_token"] != account.refresh_token
     assert client.get(ME, headers=bearer(pair["access_token"])).status_code == 200
@@ -50,9 +47,7 @@ def test_refresh_rotates_the_pair(client: TestClient, account: Account) -> None:
     assert refresh(client, pair["refresh_token"])["access_token"]
 
 
-def test_reused_refresh_token_revokes_the_whole_session(
-    client: TestClient, account: Account
-) -> None:
+def test_reused_refresh_token_revokes_the_whole_session(client: Client, account: Account) -> None:
     stolen = account.refresh_token
     pair = refresh(client, stolen)  # the owner rotates first
 
@@ -65,35 +60,33 @@ def test_reused_refresh_token_revokes_the_whole_session(
     assert_problem(again, 401)
 
 
-def test_reuse_in_one_session_leaves_other_sessions_alone(
-    client: TestClient, account: Account
-) -> None:
+def test_reuse_in_one_session_leaves_other_sessions_alone(client: Client, account: Account) -> None:
     laptop = log_in(client, account.email)
     refresh(client, account.refresh_token)
     client.post("/api/v1/auth/refresh", json={"refresh_token": account.refresh_token})
     assert client.get(ME, headers=laptop.headers).status_code == 200
 
 
-def test_access_token_cannot_refresh(client: TestClient, account: Account) -> None:
+def test_access_token_cannot_refresh(client: Client, account: Account) -> None:
     response = client.post("/api/v1/auth/refresh", json={"refresh_token": account.access_token})
     assert_problem(response, 401)
 
 
-def test_refresh_token_is_not_an_access_token(client: TestClient, account: Account) -> None:
+def test_refresh_token_is_not_an_access_token(client: Client, account: Account) -> None:
     assert_problem(client.get(ME, headers=bearer(account.refresh_token)), 401)
 
 
-def test_garbage_tokens_are_401(client: TestClient) -> None:
+def test_garbage_tokens_are_401(client: Client) -> None:
     assert_problem(client.get(ME, headers=bearer("not.a.jwt")), 401)
     response = client.post("/api/v1/auth/refresh", json={"refresh_token": "garbage"})
     assert_problem(response, 401)
 
 
-def test_login_body_is_validated(client: TestClient) -> None:
+def test_login_body_is_validated(client: Client) -> None:
     assert_problem(client.post("/api/v1/auth/login", json={"email": "a@example.com"}), 422)
 
 
-def test_logout_revokes_the_session(client: TestClient, account: Account) -> None:
+def test_logout_revokes_the_session(client: Client, account: Account) -> None:
     other_device = log_in(client, account.email)
     response = client.post("/api/v1/auth/logout", headers=account.headers)
     assert response.status_code == 204
@@ -106,11 +99,11 @@ def test_logout_revokes_the_session(client: TestClient, account: Account) -> Non
     assert client.get(ME, headers=other_device.headers).status_code == 200
 
 
-def test_logout_requires_a_token(client: TestClient) -> None:
+def test_logout_requires_a_token(client: Client) -> None:
     assert_problem(client.post("/api/v1/auth/logout"), 401)
 
 
-def change_password(client: TestClient, account: Account, current: str, new: str) -> int:
+def change_password(client: Client, account: Account, current: str, new: str) -> int:
     response = client.post(
         "/api/v1/auth/password",
         json={"current_password": current, "new_password": new},
@@ -119,7 +112,7 @@ def change_password(client: TestClient, account: Account, current: str, new: str
     return response.status_code
 
 
-def test_password_change_revokes_every_session(client: TestClient, account: Account) -> None:
+def test_password_change_revokes_every_session(client: Client, account: Account) -> None:
     other_device = log_in(client, account.email)
     new_password = "a brand new passphrase"
     assert change_password(client, account, PASSWORD, new_password) == 204
@@ -133,13 +126,13 @@ def test_password_change_revokes_every_session(client: TestClient, account: Acco
     assert log_in(client, account.email, new_password).access_token
 
 
-def test_password_change_needs_the_current_password(client: TestClient, account: Account) -> None:
+def test_password_change_needs_the_current_password(client: Client, account: Account) -> None:
     assert change_password(client, account, "not my password", "a brand new passphrase") == 401
     # A failed attempt ends nothing.
     assert client.get(ME, headers=account.headers).status_code == 200
 
 
-def test_new_password_must_pass_the_policy(client: TestClient, account: Account) -> None:
+def test_new_password_must_pass_the_policy(client: Client, account: Account) -> None:
     response = client.post(
         "/api/v1/auth/password",
         json={"current_password": PASSWORD, "new_password": "password1234"},
@@ -150,6 +143,6 @@ def test_new_password_must_pass_the_policy(client: TestClient, account: Account)
     assert log_in(client, account.email).access_token
 
 
-def test_password_change_requires_a_token(client: TestClient) -> None:
+def test_password_change_requires_a_token(client: Client) -> None:
     body = {"current_password": PASSWORD, "new_password": "a brand new passphrase"}
     assert_problem(client.post("/api/v1/auth/password", json=body), 401)

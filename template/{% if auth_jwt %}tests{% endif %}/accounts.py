@@ -3,8 +3,7 @@
 import uuid
 from dataclasses import dataclass
 
-from flask.testing import FlaskClient
-from werkzeug.test import TestResponse
+from httpx2 import Client, Response
 
 PASSWORD = "correct horse battery staple"
 
@@ -29,19 +28,21 @@ def new_email() -> str:
     return f"user-{uuid.uuid4().hex[:12]}@example.com"
 
 
-def login(client: FlaskClient, email: str, password: str = PASSWORD) -> TestResponse:
+def login(client: Client, email: str, password: str = PASSWORD) -> Response:
     return client.post("/api/v1/auth/login", json={"email": email, "password": password})
 
 
-def create_account(
-    client: FlaskClient, email: str | None = None, password: str = PASSWORD
-) -> Account:
+def log_in(client: Client, email: str, password: str = PASSWORD) -> Account:
+    """Log in; fails the test if it does not succeed."""
+    response = login(client, email, password)
+    assert response.status_code == 200, response.text
+    tokens = response.json()
+    return Account(email, password, tokens["access_token"], tokens["refresh_token"])
+
+
+def create_account(client: Client, email: str | None = None, password: str = PASSWORD) -> Account:
     """Register and log in; fails the test if either step does."""
     email = email or new_email()
     registered = client.post("/api/v1/users", json={"email": email, "password": password})
     assert registered.status_code == 202, registered.text
-    logged_in = login(client, email, password)
-    assert logged_in.status_code == 200, logged_in.text
-    tokens = logged_in.json
-    assert tokens is not None
-    return Account(email, password, tokens["access_token"], tokens["refresh_token"])
+    return log_in(client, email, password)

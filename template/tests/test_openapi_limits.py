@@ -9,13 +9,7 @@ endpoint with an unbounded field fails here, before an attacker finds it.
 from collections.abc import Iterator
 from typing import Any
 
-{% if fastapi -%}
-from fastapi.testclient import TestClient as Client
-{%- elif flask -%}
-from flask.testing import FlaskClient as Client
-{%- else -%}
-from django.test import Client
-{%- endif %}
+from httpx2 import Client
 
 # Formats whose validators refuse long input (an address is at most 254 characters).
 BOUNDED_FORMATS = frozenset({"uuid", "email", "date-time", "date", "time", "ipv4", "ipv6"})
@@ -79,12 +73,7 @@ def request_inputs(document: Schema) -> Iterator[tuple[str, Schema, bool]]:
 
 
 def test_every_request_input_is_bounded(client: Client) -> None:
-{%- if flask %}
-    document = client.get("/openapi.json").json
-    assert document is not None
-{%- else %}
     document = client.get("/openapi.json").json()
-{%- endif %}
     inputs = list(request_inputs(document))
     assert inputs  # the walk reached the operations
     problems = [

@@ -114,7 +114,7 @@ FRAMEWORKS: dict[str, Framework] = {
             "sqlalchemy[asyncio]>=2.1",
             "alembic>=1.20",
         ),
-        dev_dependencies=("httpx2>=2.16",),
+        dev_dependencies=(),
         is_async=True,
         orm="sqlalchemy",
         migrations=ALEMBIC,
@@ -285,6 +285,8 @@ DEV_DEPENDENCIES: tuple[str, ...] = (
     "pre-commit-hooks>=6.0",
     "pytest>=9.2",
     "pytest-cov>=7.1",
+    # Every framework's tests speak HTTP to their app through an httpx2 client.
+    "httpx2>=2.16",
     "ruff>=0.17",
     "mypy>=2.4",
 )

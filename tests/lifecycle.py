@@ -22,7 +22,7 @@ from packaging.version import Version
 
 from extensions.migrations import v0_2_0
 
-from .conftest import BIN, TEMPLATE
+from .rendering import BIN, TEMPLATE
 
 PREVIOUS = "v0.1.0"
 PREVIOUS_COMMIT = "45f4f92"

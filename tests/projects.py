@@ -22,7 +22,7 @@ import yaml
 
 from extensions.derive import derive
 
-from .conftest import BIN, python_for
+from .rendering import BIN, python_for
 
 PRODUCTION_SECRET = "a-very-random-production-value-" + "9" * 20
 

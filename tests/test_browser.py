@@ -39,8 +39,8 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from .conftest import render
 from .projects import Server, collect_static, install, production_server, uv
+from .rendering import render
 
 pytestmark = pytest.mark.slow
 

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from .conftest import TEMPLATE, render
 from .projects import PRODUCTION_SECRET, free_port, install
+from .rendering import TEMPLATE, render
 
 pytestmark = pytest.mark.slow
 

@@ -17,8 +17,8 @@ import pytest
 
 from extensions.refusals import supported
 
-from .conftest import render
 from .projects import Server, collect_static, install, production_server
+from .rendering import render
 
 pytestmark = pytest.mark.slow
 

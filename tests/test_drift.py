@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import BIN, TEMPLATE, python_for, render
 from .lifecycle import GIT_ENV, PREVIOUS, TemplateClone, commit_all, git, make_template_clone
 from .projects import uv_env
+from .rendering import BIN, TEMPLATE, python_for, render
 
 SCRIPT = TEMPLATE / "template/scripts/template_drift.py"
 CURRENT, UPDATE_AVAILABLE, DRIFT, BOTH = 0, 10, 11, 12

@@ -54,7 +54,6 @@ import pytest
 
 from extensions.refusals import supported
 
-from .conftest import BIN, render
 from .identity_provider import IdentityProvider, identity_provider
 from .projects import (
     SERVER_URLS,
@@ -65,6 +64,7 @@ from .projects import (
     production_server,
     uv,
 )
+from .rendering import BIN, render
 
 pytestmark = pytest.mark.slow
 

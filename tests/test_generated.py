@@ -16,7 +16,6 @@ import pytest
 
 from extensions.refusals import refusal, supported
 
-from .conftest import accepted_combinations, render
 from .projects import (
     database_url,
     install,
@@ -26,6 +25,7 @@ from .projects import (
     uv,
     uv_env,
 )
+from .rendering import accepted_combinations, render
 
 pytestmark = pytest.mark.slow
 

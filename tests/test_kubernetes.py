@@ -33,7 +33,6 @@ from extensions.catalog import KUBERNETES_ENVIRONMENTS, KUBERNETES_VERSION
 from extensions.derive import derive
 from extensions.refusals import refusal, supported
 
-from .conftest import BIN, TEMPLATE, combination_id, python_for, render
 from .projects import (
     PRODUCTION_SECRET,
     TEST_REDIS_URL,
@@ -44,6 +43,7 @@ from .projects import (
     install,
     uv_env,
 )
+from .rendering import BIN, TEMPLATE, combination_id, python_for, render
 from .test_questionnaire import assert_refused
 from .test_render import GITHUB_EXPRESSION, JINJA_LEFTOVER, tool
 

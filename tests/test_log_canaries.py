@@ -19,8 +19,8 @@ import pytest
 
 from extensions.refusals import refusal, supported
 
-from .conftest import render
 from .projects import database_url, install, serve_on
+from .rendering import render
 
 pytestmark = pytest.mark.slow
 

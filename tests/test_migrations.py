@@ -14,8 +14,8 @@ from packaging.version import Version
 
 from extensions.migrations import v0_2_0
 
-from .conftest import TEMPLATE
 from .lifecycle import TemplateClone, as_asked_by, commit_all, copier_update, git
+from .rendering import TEMPLATE
 
 # An answers file as copier 9.19 writes it for the v0.1.0 template.
 V0_1_0_ANSWERS = """\

@@ -17,7 +17,7 @@ from extensions.naming import organization_error, registry_error
 from extensions.refusals import supported
 
 from . import test_render
-from .conftest import BIN, TEMPLATE, copier_cli
+from .rendering import BIN, TEMPLATE, copier_cli
 
 PRESETS = sorted((TEMPLATE / "presets").glob("*.yml"))
 

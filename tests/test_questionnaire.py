@@ -13,7 +13,7 @@ import yaml
 from extensions.catalog import AUTH_PAIR_REFUSALS, PAIR_REFUSALS
 from extensions.refusals import supported
 
-from .conftest import BIN, TEMPLATE, copier_cli
+from .rendering import BIN, TEMPLATE, copier_cli
 
 # (answer, value, fragment of the message that must be shown)
 INVALID_ANSWERS = [

@@ -22,8 +22,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .conftest import BIN, python_for, render
 from .projects import derived, free_port, uv_env
+from .rendering import BIN, python_for, render
 
 pytestmark = pytest.mark.slow
 

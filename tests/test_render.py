@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import BIN, accepted_combinations, combination_id, render
+from .layout import PACKAGE, sources
+from .rendering import BIN, accepted_combinations, combination_id, render
 
 COMBINATIONS = list(accepted_combinations())
 
@@ -110,6 +111,9 @@ def test_file_set(project: Path) -> None:
     assert (gitlab <= files) == (answers["ci"] == "gitlab")
     assert not (files & gitlab) or answers["ci"] == "gitlab"
     assert not any(name.endswith((".jinja", ".pyc")) or "__pycache__" in name for name in files)
+    # tests/layout.py (the layout map, the same-names test) predicts the same file set.
+    predicted = sources(**{key: answers[key] for key in ("framework", "database", "auth", "ci")})
+    assert files == {name.replace(PACKAGE, package) for name in predicted}
 
 
 def test_no_template_syntax_left(project: Path) -> None:

@@ -14,7 +14,7 @@ import pytest
 
 from extensions.context import _located
 
-from .conftest import render
+from .rendering import render
 
 ANSWERS = {"framework": "django", "auth": "session", "database": "postgresql"}
 

@@ -24,8 +24,8 @@ import pytest
 
 from extensions.refusals import refusal, supported
 
-from .conftest import render
 from .projects import free_port, install, production_server, serve_on
+from .rendering import render
 
 pytestmark = pytest.mark.slow
 

@@ -23,8 +23,8 @@ import pytest
 
 from extensions.refusals import supported
 
-from .conftest import render
 from .projects import Server, install, production_server
+from .rendering import render
 
 pytestmark = pytest.mark.slow
 

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import TEMPLATE
 from .lifecycle import (
     PREVIOUS,
     TemplateClone,
@@ -27,6 +26,7 @@ from .lifecycle import (
     tree,
 )
 from .projects import install, suite_env, uv
+from .rendering import TEMPLATE
 
 # Every framework, with the other axes varied so every database and CI provider is crossed.
 STACKS = [

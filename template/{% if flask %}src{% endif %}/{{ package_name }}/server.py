@@ -30,7 +30,7 @@ KEEPALIVE_SECONDS = 5
 _access_log = structlog.get_logger("gunicorn.access")
 
 
-class Logger(glogging.Logger):
+class StructuredLogger(glogging.Logger):
     """gunicorn's logger, sent through the service's handler instead of gunicorn's own."""
 
     def setup(self, cfg: Config) -> None:
@@ -68,7 +68,7 @@ def _bind(settings: Settings) -> str:
     )
 
 
-def options(settings: Settings) -> dict[str, Any]:
+def gunicorn_options(settings: Settings) -> dict[str, Any]:
     """gunicorn's settings, all derived from the service's Settings."""
     return {
         "bind": [_bind(settings)],
@@ -83,7 +83,7 @@ def options(settings: Settings) -> dict[str, Any]:
         "keepalive": KEEPALIVE_SECONDS,
         # X-Forwarded-Proto and friends are trusted from these proxies only.
         "forwarded_allow_ips": settings.forwarded_allow_ips,
-        "logger_class": Logger,
+        "logger_class": StructuredLogger,
         "loglevel": settings.log_level.lower(),
         # No runtime control socket: nothing should reconfigure a container from inside.
         "control_socket_disable": True,
@@ -116,7 +116,7 @@ class Server(BaseApplication):
         super().__init__()
 
     def load_config(self) -> None:
-        for name, value in options(self.settings).items():
+        for name, value in gunicorn_options(self.settings).items():
             self.cfg.set(name, value)
 
     def load(self) -> Callable[..., Iterable[bytes]]:

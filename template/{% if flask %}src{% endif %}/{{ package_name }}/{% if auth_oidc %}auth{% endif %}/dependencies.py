@@ -1,0 +1,97 @@
+"""The current user, from an access token of the identity provider, and its permissions."""
+
+from typing import Any, cast
+
+import structlog
+from flask import g, request
+
+from ..dependencies import get_session, get_settings
+from ..errors import AuthenticationError, PermissionDeniedError
+from ..users.models import User
+from ..users.service import get_or_create_user
+from .oidc import get_verifier
+from .rate_limits import client_address, get_throttle
+from .throttle import account_key
+
+logger = structlog.get_logger(__name__)
+
+BEARER_SCHEME = "OIDCBearer"
+SECURITY_SCHEMES: dict[str, Any] = {
+    BEARER_SCHEME: {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+        "description": "An access token from the identity provider (OIDC_ISSUER)",
+    }
+}
+SECURITY: list[dict[str, list[str]]] = [{BEARER_SCHEME: []}]
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _bearer_token() -> str:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        msg = "Authentication is required."
+        raise AuthenticationError(msg)
+    return token.strip()
+
+
+def permissions_of(claims: dict[str, Any], roles_claim: str) -> frozenset[str]:
+    """Scopes (``scope`` string or ``scp`` list) plus the roles at a dotted claim path
+    (Keycloak ``realm_access.roles``, Auth0 ``permissions``, Entra ID ``roles``...)."""
+    granted: set[str] = set()
+    scope = claims.get("scope")
+    if isinstance(scope, str):
+        granted.update(scope.split())
+    scp = claims.get("scp")  # Entra ID and Okta: a list (or a string)
+    if isinstance(scp, list):
+        granted.update(str(item) for item in scp)
+    elif isinstance(scp, str):
+        granted.update(scp.split())
+    node: Any = claims
+    for part in roles_claim.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    if isinstance(node, list):
+        granted.update(str(item) for item in node)
+    return frozenset(granted)
+
+
+def current_user() -> User:
+    """The active user of the request's access token; 401 otherwise, 503 when the identity
+    provider cannot be reached. Failed checks count against the client, valid tokens
+    against their subject."""
+    if "current_user" not in g:
+        token = _bearer_token()
+        try:
+            claims = get_verifier().verify(token)
+        except AuthenticationError:
+            get_throttle().check(account=None, client=client_address())
+            raise
+        get_throttle().check(account=account_key(f"{claims['iss']} {claims['sub']}"), client=None)
+        user = get_or_create_user(get_session(), claims)
+        if not user.is_active:
+            msg = "The account is disabled."
+            raise AuthenticationError(msg)
+        g.current_user = user
+        g.permissions = permissions_of(claims, get_settings().oidc_roles_claim)
+    return cast(User, g.current_user)
+
+
+def current_permissions() -> frozenset[str]:
+    current_user()
+    return cast(frozenset[str], g.permissions)
+
+
+def require_user() -> None:
+    """A before_request hook of the items API: a valid token, and the read permission for
+    reads (OIDC_READ_PERMISSION) or the write permission for writes (OIDC_WRITE_PERMISSION)."""
+    settings = get_settings()
+    needed = (
+        settings.oidc_read_permission
+        if request.method in SAFE_METHODS
+        else settings.oidc_write_permission
+    )
+    if needed not in current_permissions():
+        logger.warning("authz.denied", user_id=str(current_user().id), permission=needed)
+        msg = f"The token does not grant {needed}."
+        raise PermissionDeniedError(msg)

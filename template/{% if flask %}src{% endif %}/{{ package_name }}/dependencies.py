@@ -62,5 +62,6 @@ def _close_session(_: BaseException | None) -> None:
         session.close()
     except (SQLAlchemyError, OSError) as exc:
         # The response is already built: a commit that succeeded stays a success even if
-        # the database goes away before its connection is handed back. The pool drops it.
+        # the database goes away before the connection is handed back (a dead connection is
+        # invalidated, and the pool opens a new one when it is next needed).
         logger.warning("database.close_failed", error=type(exc).__name__)

@@ -138,9 +138,10 @@ FRAMEWORKS: dict[str, Framework] = {
         migrations=DJANGO_MIGRATIONS,
         mypy_plugins=("mypy_django_plugin.main", "pydantic.mypy"),
         password_hashing=(),
-        # Django pools PostgreSQL through psycopg's pool; on MySQL / MariaDB it has no pool
-        # and keeps one persistent connection per server thread instead.
-        pooled_databases=(("postgresql", ("psycopg-pool>=3.3",)),),
+        # No pool: one persistent connection per server thread, opened by the request that
+        # needs it. psycopg's pool connects in the background with a growing backoff and
+        # holds requests for its timeout meanwhile, so an outage hung every request.
+        pooled_databases=(),
         # db.py imports PyMySQL itself (to stand in for mysqlclient).
         database_dev_dependencies=(("mysql", ("types-pymysql>=1.2",)),),
     ),

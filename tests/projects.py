@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shlex
@@ -238,6 +239,9 @@ def serve_on(project: Path, url: str, workers: int, **settings: str) -> Iterator
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        # A group of its own: a failed test kills the server's workers too, not only the
+        # parent (orphaned workers would keep the port and the output pipe open).
+        start_new_session=True,
     )
     server = Server(f"http://127.0.0.1:{env['PORT']}", process, env=env)
     deadline = time.monotonic() + 60
@@ -248,12 +252,17 @@ def serve_on(project: Path, url: str, workers: int, **settings: str) -> Iterator
         except httpx.TransportError:
             time.sleep(0.2)
     else:
-        process.kill()
-        server.wait(timeout=30)
+        _kill_group(server)
         pytest.fail(f"server did not become ready:\n{server.log}")
     try:
         yield server
     finally:
-        if process.poll() is None:
-            process.kill()
-            server.wait(timeout=30)
+        _kill_group(server)
+
+
+def _kill_group(server: Server) -> None:
+    """Kill the server and every process it started, then collect its output."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.process.pid, signal.SIGKILL)
+    if server.process.stdout is not None and not server.process.stdout.closed:
+        server.wait(timeout=30)

@@ -191,8 +191,8 @@ def test_django_dependencies_and_commands() -> None:
         ("fastapi", "postgresql", True, {"asyncpg"}),
         ("fastapi", "mysql", True, {"aiomysql"}),
         ("fastapi", "sqlite", False, {"aiosqlite"}),
-        # Django pools PostgreSQL with psycopg's pool; MySQL connections persist per thread.
-        ("django", "postgresql", True, {"psycopg", "psycopg-pool"}),
+        # Django keeps one persistent connection per thread (no pool) on both servers.
+        ("django", "postgresql", False, {"psycopg"}),
         ("django", "mysql", False, {"pymysql"}),
         ("django", "sqlite", False, set()),
     ],

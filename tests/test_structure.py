@@ -98,14 +98,27 @@ FRAMEWORK_ONLY: dict[str, tuple[set[str], str]] = {
         {"fastapi", "flask"},
         "on SQLite Django's test databases come from pytest-django",
     ),
-    "tests/test_db.py": ({"fastapi", "flask"}, "the SQLAlchemy engine and wait loop"),
     # Servers: uvicorn (FastAPI) and gunicorn (Django, Flask).
     "src/<package>/server.py": ({"django", "flask"}, "gunicorn's application and logger"),
-    "src/<package>/arbiter.py": ({"django", "flask"}, "gunicorn's master process"),
-    "tests/test_arbiter.py": ({"django", "flask"}, "gunicorn's master process"),
+    "tests/test_server.py": ({"django", "flask"}, "gunicorn's application and logger"),
+    "src/<package>/gunicorn_internals.py": (
+        {"django", "flask"},
+        "the one patch of gunicorn's internals (no setting drops its Server header)",
+    ),
+    "tests/test_gunicorn_internals.py": (
+        {"django", "flask"},
+        "fails loudly when the patched gunicorn internals change",
+    ),
+    "src/<package>/last_resort.py": (
+        {"django", "flask"},
+        "a problem+json 500 where gunicorn would answer with its HTML page (uvicorn has none)",
+    ),
+    "tests/test_last_resort.py": (
+        {"django", "flask"},
+        "a problem+json 500 where gunicorn would answer with its HTML page (uvicorn has none)",
+    ),
     "src/<package>/proxies.py": ({"django", "flask"}, "uvicorn has --forwarded-allow-ips"),
     "tests/test_proxies.py": ({"django", "flask"}, "uvicorn has --forwarded-allow-ips"),
-    "tests/test_shutdown.py": ({"fastapi"}, "uvicorn's shutdown (gunicorn's: test_arbiter.py)"),
     # Framework glue.
     "src/<package>/request_id.py": ({"django", "flask"}, "FastAPI uses asgi-correlation-id"),
     "src/<package>/dependencies.py": (

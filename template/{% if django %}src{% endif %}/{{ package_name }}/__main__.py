@@ -8,7 +8,7 @@ from .app import create_app, setup_django
 from .config import Settings
 from .db import close_connections, wait_for_database
 from .log import configure_logging
-from .server import Server, gunicorn_options
+from .server import serve
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -30,8 +30,9 @@ def main(argv: list[str] | None = None) -> None:
         # Django's development server: reloads on code changes, serves static files.
         call_command("runserver", f"{settings.host}:{settings.port}")
         return
-    # gunicorn drains in-flight requests on SIGTERM, then exits 0.
-    Server(create_app, gunicorn_options(settings), settings.shutdown_delay).run()
+    # gunicorn drains in-flight requests on SIGTERM, then exits 0. Django is loaded once, in
+    # the master: an import error stops the start, and the forked workers share its memory.
+    serve(settings, create_app, preload=True)
 
 
 if __name__ == "__main__":

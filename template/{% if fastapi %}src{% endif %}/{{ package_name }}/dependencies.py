@@ -9,10 +9,14 @@ every route to this.
 from collections.abc import AsyncIterator
 from typing import Annotated
 
+import structlog
 from fastapi import Depends, Request
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .config import Settings
+
+logger = structlog.get_logger(__name__)
 
 
 async def get_settings(request: Request) -> Settings:
@@ -22,8 +26,17 @@ async def get_settings(request: Request) -> Settings:
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One session per request; services commit, anything left open is rolled back."""
-    async with request.app.state.session_factory() as session:
+    session: AsyncSession = request.app.state.session_factory()
+    try:
         yield session
+    finally:
+        try:
+            await session.close()
+        except (SQLAlchemyError, OSError) as exc:
+            # This runs after the response is sent: a commit that succeeded stays a success
+            # if the database goes away before the connection is handed back, and the
+            # connection the client keeps alive is not dropped by an error escaping here.
+            logger.warning("database.close_failed", error=type(exc).__name__)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -1,6 +1,7 @@
 """Run the HTTP server: `python -m <package>` (production) or with `--reload` (development)."""
 
 import argparse
+from functools import partial
 
 from werkzeug.serving import run_simple
 
@@ -29,8 +30,9 @@ def main(argv: list[str] | None = None) -> None:
         # Werkzeug's development server: one process, restarted when a source file changes.
         run_simple(settings.host, settings.port, create_app(settings), use_reloader=True)
     else:
-        # gunicorn drains in-flight requests on SIGTERM and exits 0.
-        serve(settings)
+        # gunicorn drains in-flight requests on SIGTERM and exits 0. Each worker builds its
+        # own app after the fork: no engine or pool is ever shared between processes.
+        serve(settings, partial(create_app, settings), preload=False)
 
 
 if __name__ == "__main__":

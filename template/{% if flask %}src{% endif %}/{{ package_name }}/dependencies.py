@@ -6,14 +6,17 @@ application context (the session), so nothing is global and tests build apps fre
 from dataclasses import dataclass
 from typing import cast
 
+import structlog
 from flask import Flask, current_app, g
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .config import Settings
 from .db import create_engine, create_session_factory
 
 EXTENSION = "service"
+logger = structlog.get_logger(__name__)
 
 
 @dataclass
@@ -53,5 +56,12 @@ def get_session() -> Session:
 def _close_session(_: BaseException | None) -> None:
     # Closing rolls back whatever a failed request left uncommitted.
     session: Session | None = g.pop("db_session", None)
-    if session is not None:
+    if session is None:
+        return
+    try:
         session.close()
+    except (SQLAlchemyError, OSError) as exc:
+        # The response is already built: a commit that succeeded stays a success even if
+        # the database goes away before the connection is handed back (a dead connection is
+        # invalidated, and the pool opens a new one when it is next needed).
+        logger.warning("database.close_failed", error=type(exc).__name__)

@@ -7,18 +7,14 @@ then the server drains the requests in flight and exits 0.
 """
 
 import ctypes
-{%- if fastapi %}
 import signal
 import threading
-{%- endif %}
 from multiprocessing.sharedctypes import RawValue
-{%- if fastapi %}
 from types import FrameType
 
 import structlog
 
 logger = structlog.get_logger(__name__)
-{%- endif %}
 
 # Shared memory, not a plain global: gunicorn's master process receives the signal and the
 # worker processes it forked answer the probes. uvicorn's workers each get the signal.
@@ -31,14 +27,14 @@ def start_draining() -> None:
 
 def is_draining() -> bool:
     return bool(_draining.value)
-{%- if fastapi %}
 
 
 def delay_sigterm(seconds: float) -> None:
     """Put a drain of `seconds` in front of the server's own SIGTERM handler.
 
-    Called at start-up, once uvicorn has installed its handler: the first SIGTERM starts the
-    drain and hands the signal on after the delay; a second one hands it on at once.
+    Called at start-up, once the server has installed its handler (uvicorn's, or that of
+    gunicorn's master): the first SIGTERM starts the drain and hands the signal on after the
+    delay; a second one hands it on at once.
     """
     handler = signal.getsignal(signal.SIGTERM)
     if seconds <= 0 or not callable(handler):
@@ -57,4 +53,3 @@ def delay_sigterm(seconds: float) -> None:
         timer.start()
 
     signal.signal(signal.SIGTERM, drain_first)
-{%- endif %}

@@ -3,24 +3,29 @@
 Worker class gthread: each worker process serves a few requests at once on threads, which
 suits a sync app that mostly waits on its database, keeps idle keep-alive connections off
 the request threads, and drains in-flight requests on SIGTERM within GRACEFUL_SHUTDOWN_SECONDS.
+The framework's only part is its WSGI application (`load_app`) and whether it is built once
+before the workers fork (`preload`); the one patch of gunicorn's internals is in
+gunicorn_internals.py.
 """
 
 from collections.abc import Callable, Iterable, MutableMapping
 from datetime import timedelta
 from typing import Any
+from wsgiref.types import WSGIApplication
 
 import structlog
 from gunicorn import glogging
 from gunicorn.app.base import BaseApplication
+from gunicorn.arbiter import Arbiter
 from gunicorn.config import Config
 from gunicorn.http import wsgi
 from gunicorn.http.message import Request
 
-from .app import create_app
-from .arbiter import DrainingArbiter
 from .config import Settings
+from .gunicorn_internals import drop_server_header
+from .last_resort import ProblemOnCrash
 from .proxies import TrustedProxies
-from .request_id import HEADER
+from .shutdown import delay_sigterm
 
 THREADS_PER_WORKER = 4
 # A worker silent for this long is killed and replaced (a hung request, a stuck database).
@@ -30,7 +35,7 @@ KEEPALIVE_SECONDS = 5
 _access_log = structlog.get_logger("gunicorn.access")
 
 
-class StructuredLogger(glogging.Logger):
+class Logger(glogging.Logger):
     """gunicorn's logger, sent through the service's handler instead of gunicorn's own."""
 
     def setup(self, cfg: Config) -> None:
@@ -56,78 +61,73 @@ class StructuredLogger(glogging.Logger):
             client=environ.get("REMOTE_ADDR"),
             duration_ms=round(request_time.total_seconds() * 1000, 1),
             # The app's request context is gone by now; the id is in the response headers.
-            request_id=headers.get(HEADER.lower()),
+            request_id=headers.get("x-request-id"),
         )
 
 
 def _bind(settings: Settings) -> str:
-    return (
-        f"[{settings.host}]:{settings.port}"
-        if ":" in settings.host
-        else f"{settings.host}:{settings.port}"
-    )
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    return f"{host}:{settings.port}"
 
 
-def gunicorn_options(settings: Settings) -> dict[str, Any]:
+def _drain_after_sigterm(seconds: float) -> Callable[[Arbiter], None]:
+    def when_ready(_: Arbiter) -> None:
+        # The master's signal handlers are in place by now: put the drain in front of its
+        # SIGTERM handler, so readiness fails SHUTDOWN_DELAY_SECONDS before it stops serving.
+        delay_sigterm(seconds)
+
+    return when_ready
+
+
+def options(settings: Settings, *, preload: bool) -> dict[str, Any]:
     """gunicorn's settings, all derived from the service's Settings."""
     return {
         "bind": [_bind(settings)],
         "workers": settings.workers,
         "worker_class": "gthread",
         "threads": THREADS_PER_WORKER,
-        # Each worker loads the app after the fork, so no database connection or pool is
-        # ever shared between processes.
-        "preload_app": False,
+        "preload_app": preload,
         "timeout": WORKER_TIMEOUT_SECONDS,
+        # On SIGTERM, workers finish in-flight requests for at most this long, then exit 0.
         "graceful_timeout": settings.graceful_shutdown_seconds,
         "keepalive": KEEPALIVE_SECONDS,
         # X-Forwarded-Proto and friends are trusted from these proxies only.
         "forwarded_allow_ips": settings.forwarded_allow_ips,
-        "logger_class": StructuredLogger,
+        "logger_class": Logger,
         "loglevel": settings.log_level.lower(),
         # No runtime control socket: nothing should reconfigure a container from inside.
         "control_socket_disable": True,
+        "when_ready": _drain_after_sigterm(settings.shutdown_delay),
     }
-
-
-_server_header_dropped = False
-
-
-def drop_server_header() -> None:
-    """gunicorn always sends `Server: gunicorn` and has no setting to turn it off; the
-    header only tells an attacker which exploits to try."""
-    global _server_header_dropped  # noqa: PLW0603
-    if _server_header_dropped:
-        return
-    default_headers = wsgi.Response.default_headers
-
-    def without_server(self: wsgi.Response) -> list[str]:
-        return [line for line in default_headers(self) if not line.startswith("Server:")]
-
-    wsgi.Response.default_headers = without_server  # type: ignore[method-assign]
-    _server_header_dropped = True
 
 
 class Server(BaseApplication):
     """gunicorn with our settings, no config file and no command line of its own."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(
+        self, settings: Settings, load_app: Callable[[], WSGIApplication], *, preload: bool
+    ) -> None:
         self.settings = settings
+        self.load_app = load_app
+        self.preload = preload
         super().__init__()
 
     def load_config(self) -> None:
-        for name, value in gunicorn_options(self.settings).items():
+        for name, value in options(self.settings, preload=self.preload).items():
             self.cfg.set(name, value)
 
     def load(self) -> Callable[..., Iterable[bytes]]:
-        # Called in each worker: every process builds its own app, engine and pool.
-        return TrustedProxies(create_app(self.settings), self.settings.forwarded_allow_ips)
-
-    def run(self) -> None:
-        # gunicorn's master, with SHUTDOWN_DELAY_SECONDS of draining after SIGTERM.
-        DrainingArbiter(self, self.settings.shutdown_delay).run()
+        # The client address is the one the trusted proxies forward (proxies.py); an error
+        # that escapes the framework is still a problem+json (last_resort.py).
+        app = TrustedProxies(self.load_app(), self.settings.forwarded_allow_ips)
+        return ProblemOnCrash(app)
 
 
-def serve(settings: Settings) -> None:
+def serve(settings: Settings, load_app: Callable[[], WSGIApplication], *, preload: bool) -> None:
+    """Run gunicorn until SIGTERM: `load_app` builds the framework's WSGI application.
+
+    With `preload`, it is built once in the master process and shared by the forked workers;
+    otherwise each worker builds its own (for an app that opens resources as it is built).
+    """
     drop_server_header()
-    Server(settings).run()
+    Server(settings, load_app, preload=preload).run()

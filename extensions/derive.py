@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from .catalog import (
     AUTHS,
     AXES,
+    CI,
     CIS,
     COMMON_DEPENDENCIES,
     DATABASES,
@@ -22,7 +24,10 @@ from .catalog import (
     KUBERNETES_ENVIRONMENTS,
     KUBERNETES_VERSION,
     PROPERTY_TEST_DEPENDENCIES,
+    Auth,
     Database,
+    Framework,
+    KubernetesManifests,
 )
 from .naming import slugify
 from .release import release_image
@@ -40,6 +45,31 @@ def _sorted_unique(requirements: tuple[str, ...]) -> list[str]:
     )
 
 
+@dataclass(frozen=True)
+class _Choices:
+    """The catalog rows the answers chose."""
+
+    framework: Framework
+    database: Database
+    auth: Auth
+    ci: CI
+    manifests: KubernetesManifests
+    package: str
+    slug: str
+
+    @classmethod
+    def of(cls, answers: Mapping[str, Any]) -> _Choices:
+        return cls(
+            framework=FRAMEWORKS[answers["framework"]],
+            database=DATABASES[answers["database"]],
+            auth=AUTHS[answers["auth"]],
+            ci=CIS[answers["ci"]],
+            manifests=KUBERNETES[answers.get("kubernetes") or "none"],
+            package=answers["package_name"],
+            slug=slugify(answers["project_name"]),
+        )
+
+
 def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
     """Return the derived context; empty while the answers are still being asked."""
     if any(key not in answers for key in REQUIRED) or not _known_choices(answers):
@@ -47,49 +77,99 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
         # computing from it here would report the error against whichever question
         # copier happens to be validating.
         return {}
-    framework = FRAMEWORKS[answers["framework"]]
-    database = DATABASES[answers["database"]]
-    auth = AUTHS[answers["auth"]]
-    ci = CIS[answers["ci"]]
-    package = answers["package_name"]
-    python = answers["python_version"]
+    chosen = _Choices.of(answers)
+    image = release_image(str(answers.get("container_registry") or ""), chosen.ci.key, chosen.slug)
+    return {
+        **_overlay_flags(chosen),
+        **_labels(chosen, answers["python_version"]),
+        **_dependencies(chosen),
+        **_database(chosen),
+        **_commands(chosen),
+        **image,
+        **_kubernetes(
+            chosen.manifests.key,
+            chosen.database,
+            has_users=chosen.auth.key != "none",
+            slug=chosen.slug,
+            repository=image["image_repository"] if image["image_registry_is_own"] else "",
+            ci=chosen.ci.key,
+        ),
+    }
 
-    database_url, test_database_url = _database_urls(database.url_scheme, package)
+
+def _overlay_flags(chosen: _Choices) -> dict[str, bool]:
+    """The short names that conditions in file names and templates test."""
+    flags = {
+        f"{axis}_{key}": key == getattr(chosen, axis).key
+        for axis, keys in _FLAG_AXES.items()
+        for key in keys
+    }
+    return {
+        **flags,
+        # The framework overlays: {% if fastapi %}src{% endif %}.
+        "fastapi": chosen.framework.key == "fastapi",
+        "django": chosen.framework.key == "django",
+        "flask": chosen.framework.key == "flask",
+        "alembic": chosen.framework.orm == "sqlalchemy",
+        # Accounts exist unless the API is public; passwords only for some schemes.
+        "has_users": chosen.auth.key != "none",
+        "local_passwords": chosen.auth.local_passwords,
+        "database_server": chosen.database.is_server,
+        # The service pools server connections per worker (DATABASE_POOL_* settings).
+        "database_pool": chosen.database.is_server
+        and chosen.database.key in dict(chosen.framework.pooled_databases),
+    }
+
+
+def _labels(chosen: _Choices, python: str) -> dict[str, Any]:
+    """Names as the README and pyproject.toml print them."""
+    return {
+        "project_slug": chosen.slug,
+        "python_target": "py" + python.replace(".", ""),
+        "auth_summary": chosen.auth.summary,
+        "database_label": chosen.database.label,
+        "framework_label": chosen.framework.label,
+        "migrations_label": chosen.framework.migrations.label,
+        "mypy_plugins": list(chosen.framework.mypy_plugins),
+    }
+
+
+def _dependencies(chosen: _Choices) -> dict[str, list[str]]:
+    """The project's runtime and development requirements, from the catalog rows."""
+    framework, database, auth = chosen.framework, chosen.database, chosen.auth
     driver = database.async_driver if framework.is_async else database.sync_driver
-    pools = dict(framework.pooled_databases)
-    database_pool = database.is_server and database.key in pools
-    driver += pools.get(database.key, ())
+    driver += dict(framework.pooled_databases).get(database.key, ())
     hashing = framework.password_hashing if auth.local_passwords else ()
-    dependencies = _sorted_unique(
-        COMMON_DEPENDENCIES + framework.dependencies + driver + auth.dependencies + hashing
-    )
-    database_dev = dict(framework.database_dev_dependencies).get(database.key, ())
-    # Accounts exist unless the API is public; only they have security functions to test.
-    has_users = auth.key != "none"
-    properties = PROPERTY_TEST_DEPENDENCIES if has_users else ()
-    manifests = KUBERNETES[answers.get("kubernetes") or "none"]
+    # Only services with accounts have security functions to property-test.
+    properties = PROPERTY_TEST_DEPENDENCIES if auth.key != "none" else ()
     # The generated CI validates the manifests against the API schemas with it.
-    kubernetes_dev = ("kubernetes-validate>=1.37",) if manifests.key != "none" else ()
-    dev_dependencies = _sorted_unique(
-        DEV_DEPENDENCIES + framework.dev_dependencies + database_dev + properties + kubernetes_dev
-    )
-    image = release_image(
-        str(answers.get("container_registry") or ""), ci.key, slugify(answers["project_name"])
-    )
+    kubernetes = ("kubernetes-validate>=1.37",) if chosen.manifests.key != "none" else ()
+    database_dev = dict(framework.database_dev_dependencies).get(database.key, ())
+    return {
+        "dependencies": _sorted_unique(
+            COMMON_DEPENDENCIES + framework.dependencies + driver + auth.dependencies + hashing
+        ),
+        "dev_dependencies": _sorted_unique(
+            DEV_DEPENDENCIES + framework.dev_dependencies + database_dev + properties + kubernetes
+        ),
+    }
 
-    flags = {f"{axis}_{key}": False for axis, keys in _FLAG_AXES.items() for key in keys}
-    flags.update(
-        {
-            f"framework_{framework.key}": True,
-            f"database_{database.key}": True,
-            f"auth_{auth.key}": True,
-            f"ci_{ci.key}": True,
-        }
-    )
-    # The commands a developer runs; the CI gates below run these same strings.
-    migrate = f"uv run {framework.migrations.apply}"
-    migration_check = f"uv run {framework.migrations.check}"
-    test = "uv run pytest"
+
+def _database(chosen: _Choices) -> dict[str, Any]:
+    """Where the service and its tests find their database, locally and in CI."""
+    database_url, test_database_url = _database_urls(chosen.database.url_scheme, chosen.package)
+    return {
+        "database_url": database_url,
+        "test_database_url": test_database_url,
+        "ci_service": _ci_service(chosen.database),
+    }
+
+
+def _commands(chosen: _Choices) -> dict[str, Any]:
+    """The commands a developer runs; the CI gates run these same strings."""
+    migrations, package = chosen.framework.migrations, chosen.package
+    migrate = f"uv run {migrations.apply}"
+    migration_check = f"uv run {migrations.check}"
     # Coverage tracing roughly doubles the suite's time: CI and `coverage_command` measure it
     # (fail_under in [tool.coverage.report]), the everyday run does not.
     coverage = "uv run pytest --cov"
@@ -103,41 +183,17 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
         "--requirement requirements-audit.txt",
     ]
     return {
-        **flags,
-        # Short names for the framework overlays in file names: {% if fastapi %}src{% endif %}.
-        "fastapi": framework.key == "fastapi",
-        "django": framework.key == "django",
-        "flask": framework.key == "flask",
-        "alembic": framework.orm == "sqlalchemy",
-        # Auth overlays: accounts (has_users), and passwords only for some schemes.
-        "has_users": has_users,
-        "auth_label": auth.label,
-        "auth_summary": auth.summary,
-        # Bootstrap command for the first API key (each framework's own CLI idiom).
-        "api_key_command": _API_KEY_COMMANDS[framework.key].format(package=package),
-        "local_passwords": auth.local_passwords,
-        "project_slug": slugify(answers["project_name"]),
-        "python_target": "py" + python.replace(".", ""),
-        "dependencies": dependencies,
-        "dev_dependencies": dev_dependencies,
-        "database_server": database.is_server,
-        # The service pools server connections per worker (DATABASE_POOL_* settings).
-        "database_pool": database_pool,
-        "database_label": database.label,
-        "database_url": database_url,
-        "test_database_url": test_database_url,
-        "framework_label": framework.label,
-        "migrations_label": framework.migrations.label,
-        "mypy_plugins": list(framework.mypy_plugins),
         # Every framework serves with `python -m <package>`: one command to learn.
         "serve_command": f"uv run python -m {package}",
         "dev_command": f"uv run python -m {package} --reload",
         "migrate_command": migrate,
         "migration_check_command": migration_check,
-        "migration_create_command": f"uv run {framework.migrations.create}",
+        "migration_create_command": f"uv run {migrations.create}",
         # Inside the image there is no uv: the virtualenv is on PATH.
-        "image_migrate_command": framework.migrations.apply,
-        "test_command": test,
+        "image_migrate_command": migrations.apply,
+        # Bootstrap command for the first API key (each framework's own CLI idiom).
+        "api_key_command": _API_KEY_COMMANDS[chosen.framework.key].format(package=package),
+        "test_command": "uv run pytest",
         "coverage_command": coverage,
         "lint_commands": lint,
         "typecheck_command": typecheck,
@@ -148,16 +204,6 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
             "test": [coverage, f"{migrate} && {migration_check}"],
             "security": security,
         },
-        "ci_service": _ci_service(database),
-        **image,
-        **_kubernetes(
-            manifests.key,
-            database,
-            has_users=has_users,
-            slug=slugify(answers["project_name"]),
-            repository=image["image_repository"] if image["image_registry_is_own"] else "",
-            ci=ci.key,
-        ),
     }
 
 
@@ -184,11 +230,11 @@ _API_KEY_COMMANDS = {
     "django": "uv run python manage.py create_api_key",
 }
 
+# Axes whose every accepted value gets a flag (database_sqlite, auth_jwt, ci_github, ...);
+# frameworks have their short names instead (fastapi, django, flask).
 _FLAG_AXES = {
-    "framework": tuple(FRAMEWORKS),
-    "database": tuple(DATABASES),
-    "auth": tuple(AUTHS),
-    "ci": tuple(CIS),
+    axis: tuple(key for key, row in table.items() if row.refusal is None)
+    for axis, table in (("database", DATABASES), ("auth", AUTHS), ("ci", CIS))
 }
 
 
@@ -231,7 +277,6 @@ def _kubernetes(
         "kubernetes_migration_job": not single,
         # By overlay name (deploy/kubernetes/overlays/<name>), in the catalog's order.
         "kubernetes_environments": environments,
-        "kubernetes_version": KUBERNETES_VERSION,
         # The release image (CI pushes tags like v1.2.3): the organisation's registry when
         # known; otherwise the local build's name, which each overlay sets to the real one.
         "kubernetes_image": repository or slug,

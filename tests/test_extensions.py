@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import re
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -388,3 +390,27 @@ def test_derive_reads_only_the_answers_it_declares() -> None:
     answers = Recording({**DEFAULTS, "container_registry": "registry.example/x"})
     derive(answers)
     assert Recording.read <= set(INPUTS)
+
+
+def test_every_derived_value_is_used_by_the_template() -> None:
+    """No dead weight: each key derive() returns is read by a template file or its name,
+    or by copier.yml."""
+    root = Path(__file__).resolve().parents[1]
+    sources = [(root / "copier.yml").read_text()]
+    for path in (root / "template").rglob("*"):
+        sources.append(str(path.relative_to(root)))
+        if path.is_file() and path.suffix != ".gz":
+            sources.append(path.read_text())
+    text = "\n".join(sources)
+    keys: set[str] = set()
+    for framework, database, auth, manifests in itertools.product(
+        supported("framework"), supported("database"), supported("auth"), ("none", "kustomize")
+    ):
+        keys |= set(
+            derive(
+                {**DEFAULTS, "framework": framework, "database": database, "auth": auth}
+                | {"kubernetes": manifests}
+            )
+        )
+    unused = sorted(key for key in keys if not re.search(rf"\b{re.escape(key)}\b", text))
+    assert unused == []

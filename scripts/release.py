@@ -34,7 +34,10 @@ VERSION = re.compile(r"v(\d+)\.(\d+)\.(\d+)")
 HEADING = re.compile(r"^## (v\d+\.\d+\.\d+) \((\d{4}-\d{2}-\d{2})\)\s*$", re.MULTILINE)
 # Recreated tags are the same object wherever they are made: a fixed tagger, and the
 # release commit's own date.
-TAGGER = {"GIT_COMMITTER_NAME": "python-service-template", "GIT_COMMITTER_EMAIL": "releases@invalid"}
+TAGGER = {
+    "GIT_COMMITTER_NAME": "python-service-template",
+    "GIT_COMMITTER_EMAIL": "releases@invalid",
+}
 
 
 class ReleaseError(Exception):
@@ -56,14 +59,20 @@ class Release:
 
 def load(root: Path = ROOT) -> list[Release]:
     """The recorded releases, oldest first; malformed or unordered entries are an error."""
-    data = tomllib.loads((root / RELEASES).read_text(encoding="utf-8"))
-    releases = [Release(**entry) for entry in data.get("release", [])]
+    try:
+        data = tomllib.loads((root / RELEASES).read_text(encoding="utf-8"))
+        releases = [Release(**entry) for entry in data.get("release", [])]
+    except (OSError, tomllib.TOMLDecodeError, TypeError) as error:
+        raise ReleaseError(f"{root / RELEASES}: {error}") from error
     for release in releases:
         if not VERSION.fullmatch(release.version):
             raise ReleaseError(f"{RELEASES}: {release.version!r} is not vMAJOR.MINOR.PATCH")
         if not re.fullmatch(r"[0-9a-f]{40}", release.commit):
             raise ReleaseError(f"{RELEASES}: {release.version} needs the full 40-digit commit")
-        date.fromisoformat(release.date)
+        try:
+            date.fromisoformat(release.date)
+        except ValueError as error:
+            raise ReleaseError(f"{RELEASES}: {release.version}: {error}") from error
     keys = [release.key for release in releases]
     if keys != sorted(set(keys)):
         raise ReleaseError(f"{RELEASES}: versions must be unique and in ascending order")
@@ -158,9 +167,12 @@ def check(root: Path = ROOT) -> list[str]:
     for release in releases:
         if resolve(root, release.commit) != release.commit:
             problems.append(str(_missing_commit(release, root)))
-        elif head is not None and subprocess.run(
-            ["git", "merge-base", "--is-ancestor", release.commit, head], cwd=root, check=False
-        ).returncode:
+        elif (
+            head is not None
+            and subprocess.run(
+                ["git", "merge-base", "--is-ancestor", release.commit, head], cwd=root, check=False
+            ).returncode
+        ):
             problems.append(f"{release.version}: {release.commit[:12]} is not in HEAD's history")
     return problems
 

@@ -18,6 +18,7 @@ from .catalog import (
     DEV_DEPENDENCIES,
     FRAMEWORKS,
     PROPERTY_TEST_DEPENDENCIES,
+    TEST_RUNNER,
     Database,
 )
 from .naming import slugify
@@ -34,6 +35,14 @@ def _sorted_unique(requirements: tuple[str, ...]) -> list[str]:
     return sorted(
         set(requirements), key=lambda requirement: re.split(r"[\[<>=!~ ]", requirement)[0].lower()
     )
+
+
+def _main_first(main: str, requirements: tuple[str, ...]) -> list[str]:
+    """The main package first, then the others by name. Not sorted as a whole on purpose:
+    `uv add` keeps a sorted list sorted, placing a team's package between the template's
+    lines, where template updates change them; on this list it appends instead, below the
+    "your own" comment of pyproject.toml, which updates never touch."""
+    return [main, *_sorted_unique(tuple(item for item in requirements if item != main))]
 
 
 def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
@@ -53,15 +62,16 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
     database_pool = database.is_server and database.key in pools
     driver += pools.get(database.key, ())
     hashing = framework.password_hashing if auth.local_passwords else ()
-    dependencies = _sorted_unique(
-        COMMON_DEPENDENCIES + framework.dependencies + driver + auth.dependencies + hashing
+    dependencies = _main_first(
+        framework.dependencies[0],
+        COMMON_DEPENDENCIES + framework.dependencies + driver + auth.dependencies + hashing,
     )
     database_dev = dict(framework.database_dev_dependencies).get(database.key, ())
     # Accounts exist unless the API is public; only they have security functions to test.
     has_users = auth.key != "none"
     properties = PROPERTY_TEST_DEPENDENCIES if has_users else ()
-    dev_dependencies = _sorted_unique(
-        DEV_DEPENDENCIES + framework.dev_dependencies + database_dev + properties
+    dev_dependencies = _main_first(
+        TEST_RUNNER, DEV_DEPENDENCIES + framework.dev_dependencies + database_dev + properties
     )
 
     flags = {f"{axis}_{key}": False for axis, keys in _FLAG_AXES.items() for key in keys}

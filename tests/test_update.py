@@ -32,7 +32,7 @@ from .lifecycle import (
     git,
     tree,
 )
-from .projects import derived, install, suite_env, uv
+from .projects import derived, install, suite_env, uv, uv_env
 from .team_edits import edit_as_a_team_would, redo_through_extension_points
 
 OWNER = {"team_name": "Payments Squad", "team_email": "payments@example.com"}
@@ -130,7 +130,38 @@ def test_untouched_project_updated_equals_a_fresh_render(
 # Conflicts no layout of the working tree can avoid, by (release, framework): the file and
 # why. The generated README ("Updating from the template") gives their resolution, which
 # resolve() follows.
-EXPECTED_CONFLICTS: dict[tuple[str, str], dict[str, str]] = {}
+_LIMITS = (
+    "v0.2.0 added `limits[redis]` to the sorted list exactly where `uv add humanize` had put "
+    "humanize: two insertions at one place"
+)
+_MARKER = (
+    "`uv add` had appended humanize at the end of this unsorted list, where the working tree "
+    "adds the 'Your own' line below which `uv add` appends from now on"
+)
+_V0_1_0_SQLALCHEMY = {
+    ".env.example": "v0.2.0 appended its HTTP settings where the team appended GREETING",
+    "README.md": "v0.2.0 appended 'About this service' where the team appended its line",
+    "migrations/env.py": "v0.2.0 replaced env.py's per-module model imports, among which the "
+    "team had added its own, by models.py",
+    "pyproject.toml": _LIMITS,
+    "src/payments/app.py": "v0.2.0 added its security and OpenAPI imports in the gap of the "
+    "import block where ruff sorts the team's `.ping.routes` import",
+}
+EXPECTED_CONFLICTS: dict[tuple[str, str], dict[str, str]] = {
+    ("v0.1.0", "fastapi"): _V0_1_0_SQLALCHEMY,
+    ("v0.1.0", "flask"): _V0_1_0_SQLALCHEMY,
+    ("v0.1.0", "django"): {
+        "README.md": _V0_1_0_SQLALCHEMY["README.md"],
+        "pyproject.toml": _MARKER,
+        "src/payments/api.py": "v0.2.0 added its auth imports in the gap of the import block "
+        "where ruff sorts the team's `.ping.routes` import",
+    },
+    ("v0.2.0", "fastapi"): {
+        "pyproject.toml": "`uv add humanize` had put it after `fastapi` in the sorted list; the "
+        "framework now comes first (so that `uv add` appends), which moves that line",
+    },
+    ("v0.2.0", "django"): {"pyproject.toml": _MARKER},
+}
 
 
 def _take_the_template_side(path: Path) -> None:
@@ -172,6 +203,14 @@ def twin_without_tags(
     subprocess.run(["git", "apply", "--index", "-"], cwd=twin, input=patch, text=True, check=True)
     commit_all(twin, "Team changes")
     return twin
+
+
+def migrations_agree(project: Path, scratch: Path) -> None:
+    """CI's migration gate: every migration applies to a new database, and the models need
+    no further one."""
+    env = uv_env(DATABASE_URL=f"sqlite:///{scratch / 'migrations-check.db'}")
+    for key in ("migrate_command", "migration_check_command"):
+        uv(project, "run", "--locked", *shlex.split(str(derived(project)[key]))[2:], env=env)
 
 
 def answers_of(project: Path) -> dict[str, object]:
@@ -234,8 +273,7 @@ def test_update_keeps_team_edits_and_the_project_stays_green(
     uv(project, "run", "--locked", "ruff", "format", "--check", ".")
     uv(project, "run", "--locked", "ruff", "check", ".")
     uv(project, "run", "--locked", "mypy")
-    check = shlex.split(str(derived(project)["migration_check_command"]))
-    uv(project, "run", "--locked", *check[2:])
+    migrations_agree(project, tmp_path)
     output = uv(
         project,
         *("run", "--locked", "pytest", "--cov", "-q", "-p", "no:cacheprovider"),
@@ -252,7 +290,7 @@ def added_lines(project: Path, name: str) -> list[tuple[int, str]]:
     diff = git(project, "diff", "--unified=0", "HEAD~1", "HEAD", "--", name)
     assert not re.search(r"^-(?!--)", diff, re.MULTILINE), diff
     added = []
-    for hunk in re.finditer(r"^@@ -\S+ \+(\d+)(?:,\d+)? @@\n((?:\+.*\n?)*)", diff, re.MULTILINE):
+    for hunk in re.finditer(r"^@@ -\S+ \+(\d+)(?:,\d+)? @@.*\n((?:\+.*\n?)*)", diff, re.MULTILINE):
         start = int(hunk.group(1))
         lines = hunk.group(2).splitlines()
         added += [(start + offset, line[1:]) for offset, line in enumerate(lines)]
@@ -304,8 +342,7 @@ def test_edits_through_the_extension_points_change_no_template_line(
     uv(project, "run", "--locked", "ruff", "format", "--check", ".")
     uv(project, "run", "--locked", "ruff", "check", ".")
     uv(project, "run", "--locked", "mypy")
-    check = shlex.split(str(derived(project)["migration_check_command"]))
-    uv(project, "run", "--locked", *check[2:])
+    migrations_agree(project, tmp_path)
     output = uv(
         project,
         *("run", "--locked", "pytest", "--cov", "-q", "-p", "no:cacheprovider"),

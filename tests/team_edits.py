@@ -239,8 +239,11 @@ def make_migration(project: Path, framework: str) -> None:
     uv(project, "run", *create[2:])
 
 
-def write_test(project: Path) -> None:
-    (project / "tests/test_ping.py").write_text(TEST_MODULE.replace("GREETING_VALUE", GREETING))
+def write_test(project: Path, framework: str) -> None:
+    module = TEST_MODULE.replace("GREETING_VALUE", GREETING)
+    if framework == "flask":  # Flask's test client parses JSON with get_json()
+        module = module.replace("response.json()", "response.get_json()")
+    (project / "tests/test_ping.py").write_text(module)
 
 
 def write_readme_line(project: Path) -> None:
@@ -270,7 +273,7 @@ def edit_as_a_team_would(project: Path, framework: str) -> Edited:
     write_table(project, framework)
     register_table(project, framework, extension_points=extension_points)
     make_migration(project, framework)
-    write_test(project)
+    write_test(project, framework)
     write_readme_line(project)
     tidy(project)
     return Edited(

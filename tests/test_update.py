@@ -164,6 +164,26 @@ EXPECTED_CONFLICTS: dict[tuple[str, str], dict[str, str]] = {
 }
 
 
+# Updates after which Alembic has two heads: the release added a revision after the one
+# the team's own revision follows. The generated README's resolution: `alembic merge heads`.
+EXPECTED_MIGRATION_MERGES = {
+    ("v0.1.0", "fastapi"): "v0.2.0 added 0002 (auth sessions) after 0001, beside the team's",
+    ("v0.1.0", "flask"): "v0.2.0 added 0002 (auth sessions) after 0001, beside the team's",
+}
+
+
+def merge_migration_heads(project: Path) -> bool:
+    """`alembic merge heads`, as the README says, when the update left two; whether it did."""
+    if not (project / "alembic.ini").exists():
+        return False
+    heads = uv(project, "run", "--locked", "alembic", "heads").splitlines()
+    if len(heads) < 2:
+        return False
+    uv(project, "run", "--locked", "alembic", "merge", "heads", "-m", "merge template migrations")
+    uv(project, "run", "--locked", "ruff", "format", "--quiet", "migrations")
+    return True
+
+
 def _take_the_template_side(path: Path) -> None:
     """Keep "after updating" in every conflict block (and drop a `.rej` file)."""
     text = path.read_text()
@@ -273,6 +293,8 @@ def test_update_keeps_team_edits_and_the_project_stays_green(
     assert set(fresh) <= set(updated)
 
     install(project, python)  # re-locks for the template's dependency changes
+    merged = merge_migration_heads(project)
+    assert merged == ((version, framework) in EXPECTED_MIGRATION_MERGES)
     uv(project, "run", "--locked", "ruff", "format", "--check", ".")
     uv(project, "run", "--locked", "ruff", "check", ".")
     uv(project, "run", "--locked", "mypy")

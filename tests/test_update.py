@@ -180,6 +180,8 @@ def merge_migration_heads(project: Path) -> bool:
     if len(heads) < 2:
         return False
     uv(project, "run", "--locked", "alembic", "merge", "heads", "-m", "merge template migrations")
+    # As the pre-commit hooks leave a generated revision: imports tidied, formatted.
+    uv(project, "run", "--locked", "ruff", "check", "--fix", "--quiet", "migrations")
     uv(project, "run", "--locked", "ruff", "format", "--quiet", "migrations")
     return True
 

@@ -16,7 +16,6 @@ import fnmatch
 import re
 import shlex
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -252,7 +251,6 @@ def test_update_keeps_team_edits_and_the_project_stays_green(
 ) -> None:
     """One release and framework, with tags and without: the edits survive both updates,
     which end in the same files, and the project passes its checks."""
-    started = time.monotonic()
     stack = {"framework": framework, "database": "sqlite", "ci": "github"}
     render = old_project(template_clone, tmp_path / "render", version, stack)
     project = tmp_path / "tags"
@@ -308,7 +306,6 @@ def test_update_keeps_team_edits_and_the_project_stays_green(
     )
     assert "Required test coverage of 90.0% reached" in output
     assert "test_ping.py" in uv(project, "run", "--locked", "pytest", "--collect-only", "-q")
-    print(f"{version} {framework}: {time.monotonic() - started:.0f} s")
 
 
 def added_lines(project: Path, name: str) -> list[tuple[int, str]]:

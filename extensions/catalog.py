@@ -279,12 +279,14 @@ CIS: dict[str, CI] = {
 PYTHON_VERSIONS: tuple[str, ...] = ("3.12", "3.13", "3.14")
 
 # Every generated project's tooling, whatever the answers.
+# Listed first in the dev group (as each framework's own package is in the dependencies).
+TEST_RUNNER = "pytest>=9.2"
 DEV_DEPENDENCIES: tuple[str, ...] = (
     "bandit>=1.9",
     "pip-audit>=2.10",
     "pre-commit>=4.7",
     "pre-commit-hooks>=6.0",
-    "pytest>=9.2",
+    TEST_RUNNER,
     "pytest-cov>=7.1",
     # Every framework's tests speak HTTP to their app through an httpx2 client.
     "httpx2>=2.16",

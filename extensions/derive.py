@@ -24,6 +24,7 @@ from .catalog import (
     KUBERNETES_ENVIRONMENTS,
     KUBERNETES_VERSION,
     PROPERTY_TEST_DEPENDENCIES,
+    TEST_RUNNER,
     Auth,
     Database,
     Framework,
@@ -68,6 +69,14 @@ class _Choices:
             package=answers["package_name"],
             slug=slugify(answers["project_name"]),
         )
+
+
+def _main_first(main: str, requirements: tuple[str, ...]) -> list[str]:
+    """The main package first, then the others by name. Not sorted as a whole on purpose:
+    `uv add` keeps a sorted list sorted, placing a team's package between the template's
+    lines, where template updates change them; on this list it appends instead, below the
+    "your own" comment of pyproject.toml, which updates never touch."""
+    return [main, *_sorted_unique(tuple(item for item in requirements if item != main))]
 
 
 def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
@@ -146,11 +155,13 @@ def _dependencies(chosen: _Choices) -> dict[str, list[str]]:
     kubernetes = ("kubernetes-validate>=1.37",) if chosen.manifests.key != "none" else ()
     database_dev = dict(framework.database_dev_dependencies).get(database.key, ())
     return {
-        "dependencies": _sorted_unique(
-            COMMON_DEPENDENCIES + framework.dependencies + driver + auth.dependencies + hashing
+        "dependencies": _main_first(
+            framework.dependencies[0],
+            COMMON_DEPENDENCIES + framework.dependencies + driver + auth.dependencies + hashing,
         ),
-        "dev_dependencies": _sorted_unique(
-            DEV_DEPENDENCIES + framework.dev_dependencies + database_dev + properties + kubernetes
+        "dev_dependencies": _main_first(
+            TEST_RUNNER,
+            DEV_DEPENDENCIES + framework.dev_dependencies + database_dev + properties + kubernetes,
         ),
     }
 

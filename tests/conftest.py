@@ -17,6 +17,12 @@ def default_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def template_clone(tmp_path_factory: pytest.TempPathFactory) -> TemplateClone:
-    """This repository in a temporary clone: the previous release tagged, the working tree
-    committed on top as the newest release (see tests/lifecycle.py)."""
+    """This repository in a temporary clone: every release tagged, the working tree committed
+    on top as the newest release (see tests/lifecycle.py)."""
     return make_template_clone(tmp_path_factory.mktemp("template") / "clone")
+
+
+@pytest.fixture(scope="session")
+def untagged_template_clone(tmp_path_factory: pytest.TempPathFactory) -> TemplateClone:
+    """The same, without a single tag: a template source that lost them (issue #18)."""
+    return make_template_clone(tmp_path_factory.mktemp("template") / "untagged", tags=False)

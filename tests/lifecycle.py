@@ -1,10 +1,12 @@
 """Helpers for the lifecycle tests: the template as releases in a throwaway git clone.
 
-`TemplateClone` clones this repository into a temporary directory, commits the current
-working tree on top (uncommitted and untracked files included, like doodba's
-cloned_template fixture) and tags that commit `HEAD_TAG`, so copier sees the working tree as
-the newest release. The previous release is the tag `PREVIOUS` (or its commit when a
-checkout carries no tags); without either in the history the tests skip.
+`make_template_clone` clones this repository into a temporary directory and commits the
+current working tree on top (uncommitted and untracked files included, like doodba's
+cloned_template fixture). With tags (the default) it makes every release's tag from
+releases.toml, as `scripts/release.py tags` does in CI, and tags the working tree `HEAD_TAG`,
+so copier sees it as the newest release. Without tags it removes every tag: a template source
+that lost its tags, which copier updates to its HEAD. A checkout whose history lacks a
+recorded release commit (a shallow clone) skips these tests.
 """
 
 from __future__ import annotations
@@ -21,12 +23,15 @@ from copier import run_copy
 from packaging.version import Version
 
 from extensions.migrations import v0_2_0
+from scripts import release
 
 from .rendering import BIN, TEMPLATE
 
-PREVIOUS = "v0.1.0"
-PREVIOUS_COMMIT = "45f4f92"
-# The working tree as a release newer than any real tag: migrations up to it all run.
+# Every recorded release, oldest first, and the newest one ("the previous release" of the
+# working tree): update tests start from each, and other lifecycle tests from the newest.
+RELEASES = release.load(TEMPLATE)
+PREVIOUS = RELEASES[-1].version
+# The working tree as a release newer than any real tag.
 HEAD_TAG = "v999.0.0"
 
 # Questions renamed by each release's migration script: {release: {old name: new name}}.
@@ -74,9 +79,20 @@ def commit_all(project: Path, message: str) -> None:
 @dataclass(frozen=True)
 class TemplateClone:
     path: Path
+    tagged: bool = True
 
-    def render(self, destination: Path, ref: str = HEAD_TAG, **answers: Any) -> Path:
-        """Render a release of the template (a tag of the clone) with defaults and answers."""
+    def ref(self, version: str) -> str:
+        """How copier is pointed at a release here: its tag, or its commit without tags."""
+        if self.tagged:
+            return version
+        return next(item.commit for item in RELEASES if item.version == version)
+
+    def render(self, destination: Path, ref: str = "HEAD", **answers: Any) -> Path:
+        """Render the template at `ref` (a release's version or HEAD) with defaults and answers."""
+        if ref == "HEAD" and self.tagged:
+            ref = HEAD_TAG
+        elif ref != "HEAD":
+            ref = self.ref(ref)
         run_copy(
             str(self.path),
             destination,
@@ -89,22 +105,14 @@ class TemplateClone:
         return destination
 
 
-def make_template_clone(destination: Path) -> TemplateClone:
+def make_template_clone(destination: Path, *, tags: bool = True) -> TemplateClone:
     git(destination.parent, "clone", "--quiet", "--no-hardlinks", str(TEMPLATE), destination.name)
-    if not git(destination, "tag", "--list", PREVIOUS).strip():
-        found = subprocess.run(
-            ["git", "rev-parse", "--verify", "--quiet", f"{PREVIOUS_COMMIT}^{{commit}}"],
-            cwd=destination,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if found.returncode != 0:
+    for item in RELEASES:
+        if release.resolve(destination, item.commit) != item.commit:
             pytest.skip(
-                f"neither the tag {PREVIOUS} nor its commit {PREVIOUS_COMMIT} is in this "
-                "checkout's history (shallow clone?); fetch with full history and tags"
+                f"{item.version}'s commit {item.commit[:12]} is not in this checkout's "
+                "history (shallow clone?): fetch the full history"
             )
-        git(destination, "tag", PREVIOUS, PREVIOUS_COMMIT)
     # The working tree exactly: tracked files as they are now, untracked ones not ignored.
     git(destination, "rm", "-r", "--quiet", "--cached", ".")
     for path in destination.iterdir():
@@ -126,8 +134,13 @@ def make_template_clone(destination: Path) -> TemplateClone:
             shutil.copy2(source, target)
     git(destination, "add", "--all")
     git(destination, "commit", "--quiet", "--allow-empty", "--message", "working tree")
-    git(destination, "tag", HEAD_TAG)
-    return TemplateClone(destination)
+    if tags:
+        release.make_tags(destination)
+        git(destination, "tag", HEAD_TAG)
+    else:
+        for tag in git(destination, "tag", "--list").split():
+            git(destination, "tag", "--delete", tag)
+    return TemplateClone(destination, tagged=tags)
 
 
 def copier_update(project: Path, *args: str) -> subprocess.CompletedProcess[str]:

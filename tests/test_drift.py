@@ -37,7 +37,7 @@ def drift(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture
 def behind(template_clone: TemplateClone, tmp_path: Path) -> Path:
     project = template_clone.render(tmp_path / "behind", ref=PREVIOUS, framework="flask")
-    commit_all(project, "v0.1.0 render")
+    commit_all(project, f"{PREVIOUS} render")
     return project
 
 

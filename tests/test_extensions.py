@@ -159,10 +159,11 @@ def test_server_databases(database: str, url: str, test_url: str, driver: str) -
     assert not any(requirement.startswith("aiosqlite") for requirement in derived["dependencies"])
 
 
-def test_dependencies_are_sorted_unique_and_complete() -> None:
+def test_dependencies_are_the_framework_then_sorted_unique_and_complete() -> None:
     derived = derive(DEFAULTS)
     names = [requirement.split(">=")[0].split("[")[0] for requirement in derived["dependencies"]]
-    assert names == sorted(names, key=str.lower)
+    assert names[0] == "fastapi"
+    assert names[1:] == sorted(names[1:], key=str.lower)
     assert len(names) == len(set(names))
     assert {"fastapi", "aiosqlite", "pyjwt", "pwdlib", "structlog", "alembic"} <= set(names)
     dev = [requirement.split(">=")[0] for requirement in derived["dev_dependencies"]]

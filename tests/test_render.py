@@ -42,6 +42,10 @@ COMMON_FILES = {
     "src/{pkg}/log.py",
     "src/{pkg}/openapi.py",
     "src/{pkg}/security.py",
+    # Extension points, the project's own from the first render (README: Extending the service).
+    "src/{pkg}/domains.py",
+    "src/{pkg}/extra_settings.py",
+    "src/{pkg}/routers.py",
     "src/{pkg}/items/models.py",
     "src/{pkg}/items/routes.py",
     "src/{pkg}/items/schemas.py",

@@ -1,0 +1,1 @@
+"""Maintenance scripts of the template repository (run with python3; standard library only)."""

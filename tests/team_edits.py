@@ -241,9 +241,22 @@ def make_migration(project: Path, framework: str) -> None:
 
 def write_test(project: Path, framework: str) -> None:
     module = TEST_MODULE.replace("GREETING_VALUE", GREETING)
-    if framework == "flask":  # Flask's test client parses JSON with get_json()
+    if framework == "flask" and not (project / "tests/clients.py").exists():
+        # Before the one httpx2 client (tests/clients.py), Flask's tests used Flask's own
+        # test client, which parses JSON with get_json().
         module = module.replace("response.json()", "response.get_json()")
     (project / "tests/test_ping.py").write_text(module)
+
+
+def follow_the_updating_notes(project: Path) -> None:
+    """The manual steps CHANGELOG.md's "Updating" asks of a team's own code.
+
+    Flask's `client` fixture became an httpx2 client, as in the other frameworks: JSON is
+    `response.json()`, no longer Flask's `response.get_json()`."""
+    for path in (project / "tests").rglob("*.py"):
+        text = path.read_text()
+        if ".get_json()" in text:
+            path.write_text(text.replace(".get_json()", ".json()"))
 
 
 def write_readme_line(project: Path) -> None:

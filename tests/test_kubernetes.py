@@ -131,7 +131,7 @@ class Service:
     def settings_class(self) -> str:
         """The body of `class Settings`, up to the next top-level statement."""
         match = re.search(
-            r"^class Settings\(BaseSettings\):\n(.*?)(?=^\S|\Z)", self.config, re.S | re.M
+            r"^class Settings\([^)]*\bBaseSettings\):\n(.*?)(?=^\S|\Z)", self.config, re.S | re.M
         )
         assert match, "no Settings class in config.py"
         return match.group(1)

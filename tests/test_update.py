@@ -32,7 +32,11 @@ from .lifecycle import (
 )
 from .projects import derived, install, suite_env, uv, uv_env
 from .rendering import TEMPLATE
-from .team_edits import edit_as_a_team_would, redo_through_extension_points
+from .team_edits import (
+    edit_as_a_team_would,
+    follow_the_updating_notes,
+    redo_through_extension_points,
+)
 
 OWNER = {"team_name": "Payments Squad", "team_email": "payments@example.com"}
 CONFLICT_MARKER = re.compile(rb"^(<<<<<<<|>>>>>>>) ", re.MULTILINE)
@@ -158,6 +162,9 @@ EXPECTED_CONFLICTS: dict[tuple[str, str], dict[str, str]] = {
     ("v0.2.0", "fastapi"): {
         "pyproject.toml": "`uv add humanize` had put it after `fastapi` in the sorted list; the "
         "framework now comes first (so that `uv add` appends), which moves that line",
+        "src/payments/app.py": "this release added its docs and shutdown imports in the gap of "
+        "the import block where ruff sorts the team's `.ping.routes` import, and its routers.py "
+        "loop below the line where the team included its router",
     },
     ("v0.2.0", "django"): {"pyproject.toml": _MARKER},
 }
@@ -282,6 +289,7 @@ def test_update_keeps_team_edits_and_the_project_stays_green(
     assert f'{{ name = "{OWNER["team_name"]}"' in (project / "pyproject.toml").read_text()
 
     resolve(project, framework, sorted(expected))
+    follow_the_updating_notes(project)
     for name, text in edited.kept.items():  # the team's edits survived
         assert text in (project / name).read_text(), name
     # The template's changes arrived: every file the team did not edit is HEAD's render.

@@ -1,7 +1,8 @@
 """Logging: structlog over the standard library, so our logs and the server's share one format.
 
 JSON lines in production, coloured console lines in development; every line carries the
-request id of the request being served.
+request id of the request being served. What differs by framework (which loggers are the
+server's, where the request id is kept, how an access line reads) is in log_sources.py.
 """
 
 import logging
@@ -12,11 +13,7 @@ from structlog.tracebacks import ExceptionDictTransformer
 from structlog.types import EventDict, Processor, WrappedLogger
 
 from .config import Settings
-from .request_id import current_request_id
-
-# Loggers of the server and libraries that should go through our handler, not their own.
-_ROUTED_LOGGERS = ("gunicorn", "gunicorn.error", "gunicorn.access", "django", "django.server")
-_REQUEST_LINE_PARTS = 3  # "GET /path HTTP/1.1"
+from .log_sources import LEVELS, ROUTED_LOGGERS, access_fields, current_request_id
 
 
 def _add_request_id(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
@@ -26,14 +23,10 @@ def _add_request_id(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDi
 
 
 def _access_fields(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
-    """Turn the development server's access line into fields: method, path, status."""
+    """A server's access line as fields (method, path, status, ...) rather than text."""
     args = event_dict.pop("positional_args", ())
-    if event_dict.get("logger") == "django.server" and len(args) == _REQUEST_LINE_PARTS:
-        request_line, status, _ = args
-        parts = str(request_line).split(" ")
-        if len(parts) == _REQUEST_LINE_PARTS:
-            method, path, _ = parts
-            event_dict.update(event="request", method=method, path=path, status=int(status))
+    if fields := access_fields(str(event_dict.get("logger")), tuple(args)):
+        event_dict.update(event="request", **fields)
     return event_dict
 
 
@@ -74,11 +67,11 @@ def configure_logging(settings: Settings) -> None:
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(settings.log_level)
-    for name in _ROUTED_LOGGERS:
+    for name in ROUTED_LOGGERS:
         logger = logging.getLogger(name)
         logger.handlers.clear()
         logger.propagate = True
-    # Django also logs every 4xx answer as a warning: the access log has them already.
-    logging.getLogger("django.request").setLevel(logging.ERROR)
+    for name, level in LEVELS.items():
+        logging.getLogger(name).setLevel(level)
     # Python warnings (deprecations, missing static files) become log lines too.
     logging.captureWarnings(capture=True)

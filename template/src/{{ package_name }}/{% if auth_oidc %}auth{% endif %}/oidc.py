@@ -106,8 +106,8 @@ class OidcVerifier:
                 continue  # an encryption key never verifies a signature
             try:
                 keys[data["kid"]] = jwt.PyJWK(data)
-            except jwt.PyJWTError:
-                continue  # a key type this service does not use (or a malformed one)
+            except (jwt.PyJWTError, ValueError, TypeError, KeyError):
+                continue  # a key type this service does not use, or a malformed one
         self._keys, self._fetched_at = keys, now
         logger.info("oidc.keys_fetched", kids=sorted(keys))
 
@@ -147,7 +147,9 @@ class OidcVerifier:
         try:
             decoded = jwt.decode_complete(
                 token,
-                key.key,
+                # The PyJWK, not its bare key: the token's alg must also be the key's own, so
+                # an RS256 token naming an EC key's kid is a 401, not a TypeError (a 500).
+                key,
                 algorithms=settings.oidc_algorithms,  # never the token's own choice
                 audience=settings.oidc_audience,
                 issuer=settings.oidc_issuer,

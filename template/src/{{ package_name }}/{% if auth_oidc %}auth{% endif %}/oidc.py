@@ -106,8 +106,9 @@ class OidcVerifier:
                 continue  # an encryption key never verifies a signature
             try:
                 keys[data["kid"]] = jwt.PyJWK(data)
-            except (jwt.PyJWTError, ValueError, TypeError, KeyError):
-                continue  # a key type this service does not use, or a malformed one
+            except (jwt.PyJWTError, ValueError, TypeError, KeyError) as exc:
+                # A key type this service does not use, or a malformed one: the others serve.
+                logger.warning("oidc.key_skipped", kid=data["kid"], error=type(exc).__name__)
         self._keys, self._fetched_at = keys, now
         logger.info("oidc.keys_fetched", kids=sorted(keys))
 

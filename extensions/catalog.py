@@ -233,7 +233,7 @@ AUTHS: dict[str, Auth] = {
     "oidc": Auth(
         key="oidc",
         label="OAuth2 / OIDC",
-        # PyJWKClient (JWKS fetch and cache) and RS/ES signatures need the crypto extra.
+        # PyJWK (the provider's RSA and EC keys) and RS/ES signatures need the crypto extra.
         dependencies=("pyjwt[crypto]>=2.15", "limits[redis]>=5.8"),
         summary="OAuth2 / OIDC access tokens from your identity provider",
     ),

@@ -88,7 +88,11 @@ class IdentityProvider:
         claims = self.claims(subject or uuid.uuid4().hex, permissions, **overrides)
         key = self.keys[self.current_kid]
         return jwt.encode(
-            claims, key, algorithm="RS256", headers={"kid": self.current_kid, **(headers or {})}
+            claims,
+            key,
+            algorithm="RS256",
+            # RFC 9068: an access token says so in its header.
+            headers={"typ": "at+jwt", "kid": self.current_kid, **(headers or {})},
         )
 
 

@@ -106,7 +106,8 @@ class IdentityProvider:
             self.claims(subject, **overrides),
             self.keys[kid],
             algorithm="RS256",
-            headers={"kid": kid, **(headers or {})},
+            # RFC 9068: an access token says so in its header.
+            headers={"typ": "at+jwt", "kid": kid, **(headers or {})},
         )
 
     def close(self) -> None:

@@ -1,6 +1,6 @@
 """The current user, from an access token of the identity provider, and its permissions."""
 
-from typing import Any
+import threading
 
 import structlog
 from django.conf import settings
@@ -11,7 +11,7 @@ from ..config import Settings
 from ..errors import AuthenticationError, PermissionDeniedError
 from ..users.models import User
 from ..users.service import get_or_create_user
-from .oidc import get_verifier
+from .oidc import OidcVerifier, permissions_of
 from .rate_limits import client_address, throttle
 from .throttle import account_key
 
@@ -20,24 +20,20 @@ logger = structlog.get_logger(__name__)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def permissions_of(claims: dict[str, Any], roles_claim: str) -> frozenset[str]:
-    """Scopes (``scope`` string or ``scp`` list) plus the roles at a dotted claim path
-    (Keycloak ``realm_access.roles``, Auth0 ``permissions``, Entra ID ``roles``...)."""
-    granted: set[str] = set()
-    scope = claims.get("scope")
-    if isinstance(scope, str):
-        granted.update(scope.split())
-    scp = claims.get("scp")  # Entra ID and Okta: a list (or a string)
-    if isinstance(scp, list):
-        granted.update(str(item) for item in scp)
-    elif isinstance(scp, str):
-        granted.update(scp.split())
-    node: Any = claims
-    for part in roles_claim.split("."):
-        node = node.get(part) if isinstance(node, dict) else None
-    if isinstance(node, list):
-        granted.update(str(item) for item in node)
-    return frozenset(granted)
+# One verifier per settings object: its keys are cached between requests, and tests that
+# change the settings get a new one.
+_verifiers: dict[int, tuple[Settings, OidcVerifier]] = {}
+_verifiers_lock = threading.Lock()
+
+
+def get_verifier() -> OidcVerifier:
+    service: Settings = settings.SERVICE
+    with _verifiers_lock:
+        entry = _verifiers.get(id(service))
+        if entry is None or entry[0] is not service:
+            entry = (service, OidcVerifier(service))
+            _verifiers[id(service)] = entry
+        return entry[1]
 
 
 class Principal:

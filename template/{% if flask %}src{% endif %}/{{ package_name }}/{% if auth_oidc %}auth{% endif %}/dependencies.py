@@ -3,18 +3,20 @@
 from typing import Any, cast
 
 import structlog
-from flask import g, request
+from flask import Flask, current_app, g, request
 
+from ..config import Settings
 from ..dependencies import get_session, get_settings
 from ..errors import AuthenticationError, PermissionDeniedError
 from ..users.models import User
 from ..users.service import get_or_create_user
-from .oidc import get_verifier
+from .oidc import OidcVerifier, permissions_of
 from .rate_limits import client_address, get_throttle
 from .throttle import account_key
 
 logger = structlog.get_logger(__name__)
 
+EXTENSION = "oidc"
 BEARER_SCHEME = "OIDCBearer"
 SECURITY_SCHEMES: dict[str, Any] = {
     BEARER_SCHEME: {
@@ -36,24 +38,15 @@ def _bearer_token() -> str:
     return token.strip()
 
 
-def permissions_of(claims: dict[str, Any], roles_claim: str) -> frozenset[str]:
-    """Scopes (``scope`` string or ``scp`` list) plus the roles at a dotted claim path
-    (Keycloak ``realm_access.roles``, Auth0 ``permissions``, Entra ID ``roles``...)."""
-    granted: set[str] = set()
-    scope = claims.get("scope")
-    if isinstance(scope, str):
-        granted.update(scope.split())
-    scp = claims.get("scp")  # Entra ID and Okta: a list (or a string)
-    if isinstance(scp, list):
-        granted.update(str(item) for item in scp)
-    elif isinstance(scp, str):
-        granted.update(scp.split())
-    node: Any = claims
-    for part in roles_claim.split("."):
-        node = node.get(part) if isinstance(node, dict) else None
-    if isinstance(node, list):
-        granted.update(str(item) for item in node)
-    return frozenset(granted)
+def init_app(app: Flask, settings: Settings) -> None:
+    # Discovery and keys are fetched on the first token, then cached: start-up never waits
+    # for the identity provider.
+    app.extensions[EXTENSION] = OidcVerifier(settings)
+
+
+def get_verifier() -> OidcVerifier:
+    verifier: OidcVerifier = current_app.extensions[EXTENSION]
+    return verifier
 
 
 def current_user() -> User:

@@ -374,6 +374,23 @@ def test_deeply_nested_item_is_422(client: httpx.Client, body: bytes) -> None:
     assert problem(response, 422)["detail"] == "The request body is not valid JSON."
 
 
+def chunked(body: bytes, size: int = 65_536) -> Iterator[bytes]:
+    """The body as a chunked upload: no Content-Length, the size is known by counting."""
+    for start in range(0, len(body), size):
+        yield body[start : start + size]
+
+
+def test_chunked_bodies_are_read_and_limited(client: httpx.Client) -> None:
+    headers = {"content-type": "application/json", **auth(account(client))}
+    body = b'{"title": "streamed"}'
+    created = client.post("/api/v1/items", content=chunked(body), headers=headers)
+    assert created.status_code == 201, created.text
+    assert created.json()["title"] == "streamed"
+    # Far above MAX_REQUEST_BODY_BYTES (1 MiB by default).
+    large = b'{"title": "' + b"a" * 20 * 1_048_576 + b'"}'
+    problem(client.post("/api/v1/items", content=chunked(large), headers=headers), 413)
+
+
 def test_items_are_private(client: httpx.Client) -> None:
     owner, other = auth(account(client)), auth(account(client))
     item = client.post("/api/v1/items", json={"title": "mine"}, headers=owner).json()

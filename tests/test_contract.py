@@ -473,6 +473,19 @@ def test_unknown_route_and_wrong_method(client: httpx.Client) -> None:
     assert "GET" in response.headers["allow"]
 
 
+@pytest.mark.parametrize("path", ["/health/live", "/health/live/", "/health//live", "/nowhere"])
+def test_another_host_is_refused_and_never_named(client: httpx.Client, path: str) -> None:
+    """A forged Host header behind the trusted proxy (https): a 400 problem, never a redirect
+    to that host; the path spelled otherwise is a 404 for an allowed host too, no redirect."""
+    proxied = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+    forged = client.get(path, headers={**proxied, "Host": "evil.example"})
+    problem(forged, 400)
+    assert "evil.example" not in forged.headers.get("location", "")
+    allowed = client.get(path, headers=proxied)
+    assert allowed.status_code in {200, 404}, allowed.text
+    assert "location" not in allowed.headers
+
+
 def test_request_ids(client: httpx.Client) -> None:
     generated = client.get("/health/live").headers["x-request-id"]
     assert uuid.UUID(generated)

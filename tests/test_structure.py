@@ -42,6 +42,10 @@ FRAMEWORK_ONLY: dict[str, tuple[set[str], str]] = {
         {"fastapi", "flask"},
         "their docs pages configure Swagger UI inline, allowed by hash; Ninja's has no inline code",
     ),
+    "src/<package>/hosts.py": (
+        {"fastapi", "flask"},
+        "the Host check (ALLOWED_HOSTS) with Django's rules; Django has it built in",
+    ),
     "src/<package>/users/admin.py": ({"django"}, "the Django admin"),
     "tests/users/test_admin.py": ({"django"}, "the Django admin"),
     "src/<package>/items/migrations/__init__.py": ({"django"}, "Django migrations, per app"),

@@ -11,6 +11,7 @@ from typing import Any
 from flask_openapi3.openapi import OpenAPI
 
 from .errors import PROBLEM_JSON
+from .security import ExactPaths
 
 
 def _problem_response(status: HTTPStatus, description: str | None = None) -> dict[str, Any]:
@@ -38,6 +39,8 @@ def _document_errors(operation: dict[str, Any]) -> None:
 
 class ServiceOpenAPI(OpenAPI):
     """flask-openapi3's app, with error responses documented as they are sent."""
+
+    url_map_class = ExactPaths
 
     def generate_spec_json(self) -> None:
         super().generate_spec_json()  # type: ignore[no-untyped-call]

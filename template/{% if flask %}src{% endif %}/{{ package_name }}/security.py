@@ -5,12 +5,16 @@ origin that is listed exactly, which is easier to audit than pattern matching.
 """
 
 from http import HTTPStatus
+from typing import Any
 
 from flask import Flask, Response, request
+from werkzeug.exceptions import BadRequest
+from werkzeug.routing import Map
 
 from .config import Settings
 from .csp import API_POLICY, DOCS_POLICY
 from .csp_header import for_page, header_value
+from .hosts import host_allowed
 
 # An API answers JSON only: nothing may load, frame or be framed. Browsers that ignore CSP
 # still honour X-Frame-Options.
@@ -90,7 +94,25 @@ def refuse_long_streams() -> None:
         request.stream.read(1)
 
 
+class ExactPaths(Map):
+    """Paths match as sent: "/health//live" is a 404, as in FastAPI and Django, where werkzeug
+    would redirect to the merged path with the request's Host header in the Location."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **{**kwargs, "merge_slashes": False})
+
+
 def init_app(app: Flask, settings: Settings) -> None:
+    allowed_hosts = settings.allowed_host_names
+
+    # Ahead of every route and redirect (and of the hooks but the request id's). Werkzeug's
+    # TRUSTED_HOSTS cannot match "[::1]" nor "*": hosts.py has Django's rules.
+    @app.before_request
+    def refuse_other_hosts() -> None:
+        if not host_allowed(request.host, allowed_hosts):
+            msg = "The Host header names another host."
+            raise BadRequest(msg)
+
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_body_bytes
     app.before_request(refuse_long_streams)
     # Swagger UI's standalone layout draws its logo with an inline style, which DOCS_POLICY

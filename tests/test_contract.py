@@ -6,6 +6,7 @@ framework's rendered service through its production server command.
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import Iterator
 from http.cookies import SimpleCookie
@@ -155,6 +156,47 @@ def test_malformed_json_is_422(client: httpx.Client) -> None:
     problem(response, 422)
 
 
+# Deeper than any JSON parser recurses: every framework answers the same 422, not a 500.
+NESTED_BODIES = [b"[" * 10_000 + b"]" * 10_000, b'{"a":' * 10_000 + b"1" + b"}" * 10_000]
+
+
+@pytest.mark.parametrize("body", NESTED_BODIES, ids=["array", "object"])
+@pytest.mark.parametrize("path", ["/api/v1/auth/login", "/api/v1/users"])
+def test_deeply_nested_json_is_422(client: httpx.Client, path: str, body: bytes) -> None:
+    response = client.post(path, content=body, headers={"content-type": "application/json"})
+    assert problem(response, 422)["detail"] == "The request body is not valid JSON."
+
+
+def logged(server: Server, response: httpx.Response) -> str:
+    """The server's log once it holds the access line of this response."""
+    request_id = response.headers["x-request-id"]
+    for _ in range(50):
+        if request_id in server.log:
+            break
+        time.sleep(0.1)
+    return server.log
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"email": "canary\x00@example.com", "password": PASSWORD}, "email"),
+        ({"email": "a@example.com", "password": f"canary\x00{PASSWORD}"}, "password"),
+    ],
+)
+def test_nul_characters_are_422_naming_the_field_and_never_logged(
+    client: httpx.Client, server: Server, payload: dict[str, Any], field: str
+) -> None:
+    """PostgreSQL cannot store U+0000: refused on every database, before any query."""
+    response = client.post("/api/v1/users", json=payload)
+    body = problem(response, 422)
+    assert [error["loc"][-1] for error in body["errors"]] == [field]
+    login = client.post("/api/v1/auth/login", json=payload)
+    assert [error["loc"][-1] for error in problem(login, 422)["errors"]] == [field]
+    assert "canary" not in response.text + login.text
+    assert "canary" not in logged(server, login)
+
+
 def test_login_refresh_and_me(client: httpx.Client) -> None:
     tokens = account(client)
     assert tokens["token_type"] == "bearer"
@@ -300,6 +342,53 @@ def test_items_pagination(client: httpx.Client) -> None:
 def test_item_validation(client: httpx.Client, payload: dict[str, Any]) -> None:
     headers = auth(account(client))
     problem(client.post("/api/v1/items", json=payload, headers=headers), 422)
+
+
+def test_items_created_in_quick_succession_list_newest_first(client: httpx.Client) -> None:
+    """Within one second: the timestamps keep microseconds on every database."""
+    headers = auth(account(client))
+    for number in range(4):
+        client.post("/api/v1/items", json={"title": f"W{number}"}, headers=headers)
+    listed = client.get("/api/v1/items", headers=headers).json()["items"]
+    assert [item["title"] for item in listed] == ["W3", "W2", "W1", "W0"]
+
+
+def test_nul_in_an_item_is_422_naming_the_field_and_never_logged(
+    client: httpx.Client, server: Server
+) -> None:
+    headers = auth(account(client))
+    created = client.post("/api/v1/items", json={"title": "canary\x00"}, headers=headers)
+    assert [error["loc"][-1] for error in problem(created, 422)["errors"]] == ["title"]
+    item = client.post("/api/v1/items", json={"title": "t"}, headers=headers).json()
+    url = f"/api/v1/items/{item['id']}"
+    patched = client.patch(url, json={"description": "canary\x00"}, headers=headers)
+    assert [error["loc"][-1] for error in problem(patched, 422)["errors"]] == ["description"]
+    assert "canary" not in created.text + patched.text
+    assert "canary" not in logged(server, patched)
+
+
+@pytest.mark.parametrize("body", NESTED_BODIES, ids=["array", "object"])
+def test_deeply_nested_item_is_422(client: httpx.Client, body: bytes) -> None:
+    headers = {"content-type": "application/json", **auth(account(client))}
+    response = client.post("/api/v1/items", content=body, headers=headers)
+    assert problem(response, 422)["detail"] == "The request body is not valid JSON."
+
+
+def chunked(body: bytes, size: int = 65_536) -> Iterator[bytes]:
+    """The body as a chunked upload: no Content-Length, the size is known by counting."""
+    for start in range(0, len(body), size):
+        yield body[start : start + size]
+
+
+def test_chunked_bodies_are_read_and_limited(client: httpx.Client) -> None:
+    headers = {"content-type": "application/json", **auth(account(client))}
+    body = b'{"title": "streamed"}'
+    created = client.post("/api/v1/items", content=chunked(body), headers=headers)
+    assert created.status_code == 201, created.text
+    assert created.json()["title"] == "streamed"
+    # Far above MAX_REQUEST_BODY_BYTES (1 MiB by default).
+    large = b'{"title": "' + b"a" * 20 * 1_048_576 + b'"}'
+    problem(client.post("/api/v1/items", content=chunked(large), headers=headers), 413)
 
 
 def test_items_are_private(client: httpx.Client) -> None:

@@ -175,6 +175,8 @@ EXPECTED_CONFLICTS: dict[tuple[str, str], dict[str, str]] = {
 EXPECTED_MIGRATION_MERGES = {
     ("v0.1.0", "fastapi"): "v0.2.0 added 0002 (auth sessions) after 0001, beside the team's",
     ("v0.1.0", "flask"): "v0.2.0 added 0002 (auth sessions) after 0001, beside the team's",
+    ("v0.2.0", "fastapi"): "0003 (item timestamps in microseconds) follows 0002, as the team's",
+    ("v0.2.0", "flask"): "0003 (item timestamps in microseconds) follows 0002, as the team's",
 }
 
 

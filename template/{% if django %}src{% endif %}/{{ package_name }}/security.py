@@ -6,6 +6,7 @@ SecurityMiddleware, XFrameOptionsMiddleware and ContentSecurityPolicyMiddleware,
 in settings.py; CORS from django-cors-headers.
 """
 
+import io
 from collections.abc import Callable
 from http import HTTPStatus
 
@@ -35,11 +36,10 @@ class NoStoreMiddleware:
 
 
 class BodyLimitMiddleware:
-    """413 for a body declared above DATA_UPLOAD_MAX_MEMORY_SIZE, before anything reads it.
+    """413 for a body above DATA_UPLOAD_MAX_MEMORY_SIZE, declared or streamed.
 
     Django would raise RequestDataTooBig when a view reads request.body: a 400 outside the
-    API and a 500 inside it. Django reads no more than Content-Length, so a body without
-    one (chunked) is never read at all.
+    API and a 500 inside it. A declared body is refused before anything reads it.
     """
 
     def __init__(self, get_response: Handler) -> None:
@@ -50,6 +50,20 @@ class BodyLimitMiddleware:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if limit is not None and declared.isdigit() and int(declared) > limit:
             return problem(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        if not declared and "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+            return self._streamed(request, limit)
+        return self.get_response(request)
+
+    def _streamed(self, request: HttpRequest, limit: int | None) -> HttpResponseBase:
+        """A chunked body: Django reads no more than Content-Length, so without one the view
+        would see an empty body. gunicorn ends the stream at the last chunk: read it here,
+        one byte past the limit at most, and hand it on with its length."""
+        body = request.META["wsgi.input"].read(-1 if limit is None else limit + 1)
+        if limit is not None and len(body) > limit:
+            return problem(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        request.META["CONTENT_LENGTH"] = str(len(body))
+        # What WSGIRequest reads request.body from (built for a Content-Length of 0).
+        request._stream = io.BytesIO(body)
         return self.get_response(request)
 
 

@@ -7,7 +7,11 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import ConfigDict, StringConstraints
 
-KeyName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+from ..text import NoNul
+
+KeyName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), NoNul
+]
 
 
 class ApiKeyCreate(Schema):

@@ -4,6 +4,7 @@ from ninja import Schema
 from pydantic import ConfigDict, EmailStr, Field
 
 from ..auth.passwords import PASSWORD_MAX_LENGTH
+from ..text import Text
 from ..users.schemas import Password
 
 
@@ -12,13 +13,13 @@ class LoginRequest(Schema):
 
     email: EmailStr
     # No minimum here: a login with a short password is simply wrong, not malformed.
-    password: str = Field(min_length=1, max_length=PASSWORD_MAX_LENGTH)
+    password: Text = Field(min_length=1, max_length=PASSWORD_MAX_LENGTH)
 
 
 class PasswordChange(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    current_password: str = Field(min_length=1, max_length=PASSWORD_MAX_LENGTH)
+    current_password: Text = Field(min_length=1, max_length=PASSWORD_MAX_LENGTH)
     new_password: Password
 
 

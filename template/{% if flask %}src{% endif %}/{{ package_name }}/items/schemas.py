@@ -6,13 +6,16 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from ..pagination import Page
+from ..text import NoNul
 from ..timestamps import UtcDatetime
 from .models import DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH
 
 Title = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX_LENGTH)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX_LENGTH),
+    NoNul,
 ]
-Description = Annotated[str, Field(max_length=DESCRIPTION_MAX_LENGTH)]
+Description = Annotated[str, Field(max_length=DESCRIPTION_MAX_LENGTH), NoNul]
 
 
 class ItemCreate(BaseModel):

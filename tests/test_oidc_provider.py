@@ -62,7 +62,7 @@ def test_the_service_follows_the_providers_keys(project: Path, tmp_path: Path) -
         httpx.Client(base_url=server.base_url, timeout=10) as client,
     ):
         subject = uuid.uuid4().hex
-        first = provider.kid
+        first = provider.current_kid
         assert status(client, provider.token(subject)) == 200
         assert_typ_is_checked(client, provider, subject)
 
@@ -90,7 +90,7 @@ def assert_typ_is_checked(client: httpx.Client, provider: IdentityProvider, subj
     ID token of the same provider (``JWT``) or a token without ``typ`` is refused."""
     accepted: tuple[str | None, ...] = ("AT+JWT", "application/at+jwt")
     for typ in accepted:
-        assert status(client, provider.token(subject, typ=typ)) == 200, typ
+        assert status(client, provider.token(subject, headers={"typ": typ})) == 200, typ
     refused: tuple[str | None, ...] = ("JWT", None)
     for typ in refused:
-        assert_problem(me(client, provider.token(subject, typ=typ)), 401)
+        assert_problem(me(client, provider.token(subject, headers={"typ": typ})), 401)

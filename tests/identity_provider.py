@@ -110,9 +110,11 @@ class IdentityProvider:
         kid: str | None = None,
         key: rsa.RSAPrivateKey | None = None,
         typ: str | None = "at+jwt",
+        scope: str = "openid items:read items:write",
     ) -> str:
-        """An access token for ``subject`` that may read and write items, signed with the
-        current key (or ``kid``'s, or ``key`` under ``kid``); ``typ`` as RFC 9068 says."""
+        """An access token for ``subject`` that may read and write items (unless ``scope``
+        says otherwise), signed with the current key (or ``kid``'s, or ``key`` under ``kid``);
+        ``typ`` as RFC 9068 says."""
         now = int(time.time())
         claims = {
             "iss": self.issuer,
@@ -120,7 +122,7 @@ class IdentityProvider:
             "sub": subject,
             "iat": now,
             "exp": now + lifetime,
-            "scope": "openid items:read items:write",
+            "scope": scope,
         }
         kid = kid or self.kid
         signing_key = key or self.keys[kid]

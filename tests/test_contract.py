@@ -18,13 +18,17 @@ import pytest
 
 from extensions.refusals import supported
 
-from .projects import Server, collect_static, install, production_server
+from .projects import Server, answer, collect_static, install, production_server
 from .rendering import render
 
 pytestmark = pytest.mark.slow
 
 PASSWORD = "correct horse battery staple"
 PROBLEM_FIELDS = {"type", "title", "status"}
+# The detail texts every framework shares (src/<package>/messages.py).
+INVALID_JSON = "The request body is not valid JSON."
+EXPECTED_JSON = "Expected application/json."
+CSRF_FAILED = "The X-CSRF-Token header is missing or wrong."
 
 
 @pytest.fixture(scope="module", params=supported("framework"))
@@ -153,7 +157,46 @@ def test_malformed_json_is_422(client: httpx.Client) -> None:
     response = client.post(
         "/api/v1/users", content=b"{not json", headers={"content-type": "application/json"}
     )
-    problem(response, 422)
+    body = problem(response, 422)
+    assert (body["detail"], "errors" in body) == (INVALID_JSON, False)
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
+@pytest.mark.parametrize("path", ["/api/v1/auth/login", "/api/v1/users", "/api/v1/items"])
+def test_a_body_not_declared_json_is_415(
+    client: httpx.Client, path: str, content_type: str | None
+) -> None:
+    headers = {"content-type": content_type} if content_type else {}
+    if path == "/api/v1/items":
+        headers |= auth(account(client))
+    body = b'{"email": "a@example.com", "password": "x", "title": "t"}'
+    response = client.post(path, content=body, headers=headers)
+    assert problem(response, 415)["detail"] == EXPECTED_JSON
+
+
+def test_validation_errors_name_the_field_alike(client: httpx.Client) -> None:
+    response = client.post("/api/v1/items", json={"title": 1}, headers=auth(account(client)))
+    errors = problem(response, 422)["errors"]
+    assert [(error["loc"], error["type"]) for error in errors] == [
+        (["body", "title"], "string_type")
+    ]
+    missing = client.post("/api/v1/users", json={"email": "a@example.com"})
+    assert problem(missing, 422)["errors"] == [
+        {"loc": ["body", "password"], "message": "Field required", "type": "missing"}
+    ]
+
+
+def test_a_header_over_8190_bytes_is_431(client: httpx.Client, project: Path) -> None:
+    """gunicorn refuses it with a page of its own (the README says so); uvicorn passes any
+    size on, and the FastAPI service answers the same 431 as a problem."""
+    for size in (8_000, 100_000):
+        response = client.get("/health/live", headers={"X-Large": "a" * size})
+        if size < 8_190:
+            assert response.status_code == 200
+        elif answer(project, "framework") == "fastapi":
+            problem(response, 431)
+        else:
+            assert response.status_code == 431
 
 
 # Deeper than any JSON parser recurses: every framework answers the same 422, not a 500.
@@ -458,7 +501,7 @@ def test_cross_origin_writes_with_the_session_cookie(framework: str, tmp_path: P
         assert created.headers["access-control-allow-credentials"] == "true"
         # The cookie alone (what another site's form would carry) is not enough to write.
         forged = client.post("/api/v1/items", json={"title": "forged"}, headers={"Cookie": session})
-        assert forged.status_code == 403, forged.text
+        assert problem(forged, 403)["detail"] == CSRF_FAILED
         listed = client.get("/api/v1/items", headers={"Cookie": session})
         assert [item["title"] for item in listed.json()["items"]] == ["from the app"]
 

@@ -65,6 +65,7 @@ def test_the_service_follows_the_providers_keys(project: Path, tmp_path: Path) -
         first = provider.current_kid
         assert status(client, provider.token(subject)) == 200
         assert_typ_is_checked(client, provider, subject)
+        assert_missing_permission_is_403(client, provider, subject)
 
         # The provider rotates: a new key, and the old one leaves the key set (it leaked).
         second = provider.rotate()
@@ -83,6 +84,18 @@ def test_the_service_follows_the_providers_keys(project: Path, tmp_path: Path) -
         provider.start()
         assert status(client, provider.token(subject)) == 200
     assert "Traceback" not in server.log, server.log
+
+
+def assert_missing_permission_is_403(
+    client: httpx.Client, provider: IdentityProvider, subject: str
+) -> None:
+    """A token that may read but not write: the same 403 detail in every framework."""
+    token = provider.token(subject, ("items:read",))
+    reader = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/items", headers=reader).status_code == 200
+    denied = client.post("/api/v1/items", json={"title": "t"}, headers=reader)
+    assert_problem(denied, 403)
+    assert denied.json()["detail"] == "The token does not grant the 'items:write' permission."
 
 
 def assert_typ_is_checked(client: httpx.Client, provider: IdentityProvider, subject: str) -> None:

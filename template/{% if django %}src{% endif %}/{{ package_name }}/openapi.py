@@ -1,8 +1,8 @@
 """The OpenAPI document tells the truth about errors: every error is problem+json.
 
 Django Ninja documents only the errors a route lists, without a body, and knows nothing of
-the 422 of an invalid request, the 413 of a too-large body or the 500 of the last-resort
-handler. Clients (and the fuzzer) read the document: it lists them all.
+the 422 of an invalid request, the 413 and 415 of a too-large or non-JSON body or the 500 of
+the last-resort handler. Clients (and the fuzzer) read the document: it lists them all.
 """
 
 from http import HTTPStatus
@@ -46,7 +46,8 @@ def _document_errors(operation: dict[str, Any]) -> None:
     if operation.get("parameters") or "requestBody" in operation:
         expected.append(HTTPStatus.UNPROCESSABLE_ENTITY)
     if "requestBody" in operation:
-        expected.append(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        # A body over MAX_REQUEST_BODY_BYTES, or one not declared application/json.
+        expected += [HTTPStatus.REQUEST_ENTITY_TOO_LARGE, HTTPStatus.UNSUPPORTED_MEDIA_TYPE]
     for status in expected:
         responses.setdefault(str(status.value), {})
     for code, response in responses.items():

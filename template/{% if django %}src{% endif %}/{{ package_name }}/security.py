@@ -17,6 +17,7 @@ from ninja.parser import Parser
 from ninja.types import DictStrAny
 
 from .errors import problem
+from .messages import EXPECTED_JSON
 
 Handler = Callable[[HttpRequest], HttpResponseBase]
 
@@ -74,5 +75,5 @@ class JsonParser(Parser):
     def parse_body(self, request: HttpRequest) -> DictStrAny:
         media_type = request.content_type or ""
         if media_type != "application/json" and not media_type.endswith("+json"):
-            raise HttpError(HTTPStatus.UNSUPPORTED_MEDIA_TYPE.value, "Expected application/json.")
+            raise HttpError(HTTPStatus.UNSUPPORTED_MEDIA_TYPE.value, EXPECTED_JSON)
         return super().parse_body(request)

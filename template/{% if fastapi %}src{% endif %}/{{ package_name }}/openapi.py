@@ -2,8 +2,8 @@
 
 The document tells the truth about errors: every error is problem+json. FastAPI documents
 its 422 as application/json with its own schema, and knows nothing of the 401 of a secured
-operation, the 413 of a too-large body or the 500 of the last-resort handler. Clients (and
-the fuzzer) read the document: it lists them all.
+operation, the 413 and 415 of a too-large or non-JSON body or the 500 of the last-resort
+handler. Clients (and the fuzzer) read the document: it lists them all.
 
 The docs page is Swagger UI served from this service (FastAPI's own page loads it from a
 CDN): it works offline, under a CSP that lets it run nothing else.
@@ -63,7 +63,8 @@ def _document_errors(operation: dict[str, Any]) -> None:
     if operation.get("parameters") or "requestBody" in operation:
         expected.append(HTTPStatus.UNPROCESSABLE_ENTITY)
     if "requestBody" in operation:
-        expected.append(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        # A body over MAX_REQUEST_BODY_BYTES, or one not declared application/json.
+        expected += [HTTPStatus.REQUEST_ENTITY_TOO_LARGE, HTTPStatus.UNSUPPORTED_MEDIA_TYPE]
     for status in expected:
         responses.setdefault(str(status.value), {})
     for code, response in responses.items():

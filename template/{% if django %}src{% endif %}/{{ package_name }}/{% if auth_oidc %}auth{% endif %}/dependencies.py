@@ -9,6 +9,7 @@ from ninja.security import HttpBearer
 
 from ..config import Settings
 from ..errors import AuthenticationError, PermissionDeniedError
+from ..messages import missing_permission
 from ..users.models import User
 from ..users.service import get_or_create_user
 from .oidc import OidcVerifier, permissions_of
@@ -83,8 +84,7 @@ class ItemsPermission(ProviderToken):
         )
         if needed not in principal.permissions:
             logger.warning("authz.denied", user_id=str(principal.user.id), permission=needed)
-            msg = f"The token does not grant {needed}."
-            raise PermissionDeniedError(msg)
+            raise PermissionDeniedError(missing_permission(needed))
         return principal
 
 

@@ -1,11 +1,15 @@
 """The current user, taken from the session cookie; unsafe methods need the CSRF token too."""
 
+from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from ninja.errors import HttpError
 from ninja.security import APIKeyCookie
 
+from ..errors import PermissionDeniedError
+from ..messages import CSRF_FAILED
 from ..users.models import User
 
 
@@ -25,7 +29,13 @@ class SessionCookie(APIKeyCookie):
     def _get_key(self, request: HttpRequest) -> str | None:
         if not request.user.is_authenticated:
             return None  # a 401: without a session there is nothing to forge
-        return super()._get_key(request)  # CSRF check on unsafe methods: a 403
+        try:
+            return super()._get_key(request)  # CSRF check on unsafe methods: a 403
+        except HttpError as exc:
+            # Ninja drops the CSRF_FAILURE_VIEW's answer (it still logs) for a bare 403.
+            if exc.status_code != HTTPStatus.FORBIDDEN:
+                raise
+            raise PermissionDeniedError(CSRF_FAILED) from None
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         return request.user if request.user.is_authenticated else None

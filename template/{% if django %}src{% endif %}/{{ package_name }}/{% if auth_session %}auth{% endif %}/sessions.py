@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from ..config import Settings
 from ..errors import problem
+from ..messages import CSRF_FAILED
 
 logger = structlog.get_logger(__name__)
 # Session keys of their own, beside Django's: when the login happened and the last request.
@@ -70,4 +71,4 @@ class SessionTimeoutMiddleware:
 def csrf_failed(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: a missing or wrong X-CSRF-Token on an unsafe request."""
     logger.warning("auth.csrf_failed", method=request.method, path=request.path, reason=reason)
-    return problem(HTTPStatus.FORBIDDEN, "The X-CSRF-Token header is missing or wrong.")
+    return problem(HTTPStatus.FORBIDDEN, CSRF_FAILED)

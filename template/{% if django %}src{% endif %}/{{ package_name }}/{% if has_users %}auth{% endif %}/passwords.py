@@ -36,7 +36,7 @@ def check_password_policy(password: str, user: User, *, field: str = "password")
         password_validation.validate_password(password, user)
     except ValidationError as exc:
         errors = [
-            {"loc": ["body", "data", field], "message": message, "type": "password_policy"}
+            {"loc": ["body", field], "message": message, "type": "password_policy"}
             for message in exc.messages
         ]
         msg = "The password does not meet the password policy."

@@ -10,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ..dependencies import SessionDep, SettingsDep
 from ..errors import AuthenticationError, PermissionDeniedError
+from ..messages import missing_permission
 from ..users.models import User
 from ..users.service import get_or_create_identity
 from .oidc import OidcVerifier, permissions_of
@@ -85,8 +86,7 @@ async def get_current_user(principal: PrincipalDep) -> User:
 def _require(permission: str, principal: Principal) -> User:
     if permission not in principal.permissions:
         logger.warning("authz.denied", user_id=str(principal.user.id), permission=permission)
-        msg = f"The token lacks the {permission!r} permission."
-        raise PermissionDeniedError(msg)
+        raise PermissionDeniedError(missing_permission(permission))
     return principal.user
 
 

@@ -10,6 +10,7 @@ from fastapi.security import APIKeyCookie
 
 from ..dependencies import SessionDep, SettingsDep
 from ..errors import AuthenticationError, PermissionDeniedError
+from ..messages import CSRF_FAILED
 from ..users.models import User
 from .models import WebSession
 from .service import authenticated
@@ -69,8 +70,7 @@ async def get_principal(
         sent = request.headers.get(CSRF_HEADER, "")
         if not hmac.compare_digest(sent.encode(), web_session.csrf_token.encode()):
             logger.warning("auth.csrf_failed", user_id=str(user.id), method=request.method)
-            msg = f"The {CSRF_HEADER} header is missing or wrong."
-            raise PermissionDeniedError(msg)
+            raise PermissionDeniedError(CSRF_FAILED)
     return Principal(user=user, web_session=web_session, cookie_value=cookie)
 
 

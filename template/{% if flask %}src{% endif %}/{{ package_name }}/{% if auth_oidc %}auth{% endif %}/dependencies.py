@@ -8,6 +8,7 @@ from flask import Flask, current_app, g, request
 from ..config import Settings
 from ..dependencies import get_session, get_settings
 from ..errors import AuthenticationError, PermissionDeniedError
+from ..messages import missing_permission
 from ..users.models import User
 from ..users.service import get_or_create_user
 from .oidc import OidcVerifier, permissions_of
@@ -86,5 +87,4 @@ def require_user() -> None:
     )
     if needed not in current_permissions():
         logger.warning("authz.denied", user_id=str(current_user().id), permission=needed)
-        msg = f"The token does not grant {needed}."
-        raise PermissionDeniedError(msg)
+        raise PermissionDeniedError(missing_permission(needed))

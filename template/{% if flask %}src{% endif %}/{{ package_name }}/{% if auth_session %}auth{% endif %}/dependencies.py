@@ -8,6 +8,7 @@ from flask import g, request
 
 from ..dependencies import get_session, get_settings
 from ..errors import AuthenticationError, PermissionDeniedError
+from ..messages import CSRF_FAILED
 from ..users.models import User
 from .models import WebSession
 from .service import live_session
@@ -55,8 +56,7 @@ def current_web_session() -> WebSession:
             sent = request.headers.get(CSRF_HEADER, "")
             if not hmac.compare_digest(sent.encode(), web_session.csrf_token.encode()):
                 logger.warning("auth.csrf_failed", user_id=str(user.id), method=request.method)
-                msg = f"The {CSRF_HEADER} header is missing or wrong."
-                raise CsrfError(msg)
+                raise CsrfError(CSRF_FAILED)
         g.web_session, g.current_user = web_session, user
     return cast(WebSession, g.web_session)
 

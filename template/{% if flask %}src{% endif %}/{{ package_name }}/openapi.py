@@ -44,6 +44,10 @@ class ServiceOpenAPI(OpenAPI):
         for path_item in self.spec_json["paths"].values():
             for operation in path_item.values():
                 _document_errors(operation)
+                # It joins the docstring's lines with <br/>: give back the text the docstring
+                # has (Markdown, as the other frameworks document it).
+                if "description" in operation:
+                    operation["description"] = operation["description"].replace("<br/>", "\n")
         components = self.spec_json["components"]
         # Its validation-error model describes a body this service never sends.
         components["schemas"].pop(self.validation_error_model.__name__, None)

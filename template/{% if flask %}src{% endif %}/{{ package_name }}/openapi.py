@@ -36,18 +36,23 @@ def _document_errors(operation: dict[str, Any]) -> None:
             responses[code] = _problem_response(HTTPStatus(int(code)), response.get("description"))
 
 
+def _describe(operation: dict[str, Any]) -> None:
+    # flask-openapi3 joins the docstring's lines with <br/>, and takes a one-line docstring
+    # for the summary alone. Like FastAPI and Ninja, the description is the docstring's text.
+    text = operation.get("description", "").replace("<br/>", "\n") or operation.get("summary")
+    if text:
+        operation["description"] = text
+
+
 class ServiceOpenAPI(OpenAPI):
-    """flask-openapi3's app, with error responses documented as they are sent."""
+    """flask-openapi3's app: errors documented as they are sent, descriptions as written."""
 
     def generate_spec_json(self) -> None:
         super().generate_spec_json()  # type: ignore[no-untyped-call]
         for path_item in self.spec_json["paths"].values():
             for operation in path_item.values():
                 _document_errors(operation)
-                # It joins the docstring's lines with <br/>: give back the text the docstring
-                # has (Markdown, as the other frameworks document it).
-                if "description" in operation:
-                    operation["description"] = operation["description"].replace("<br/>", "\n")
+                _describe(operation)
         components = self.spec_json["components"]
         # Its validation-error model describes a body this service never sends.
         components["schemas"].pop(self.validation_error_model.__name__, None)

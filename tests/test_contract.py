@@ -565,7 +565,8 @@ def test_logs_are_json_with_request_ids_and_access_fields(project: Path, tmp_pat
 
 
 def operations(document: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
-    """(path, method) -> what a client relies on: success codes, body fields, parameters."""
+    """(path, method) -> what a client relies on: success codes, body fields, parameters, and
+    the summary its docs and generated code show."""
     found: dict[tuple[str, str], dict[str, Any]] = {}
     schemas = document.get("components", {}).get("schemas", {})
 
@@ -591,6 +592,7 @@ def operations(document: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]
                     for parameter in operation.get("parameters", [])
                     if parameter["in"] == "query"
                 ),
+                "summary": operation.get("summary"),
             }
     return found
 
@@ -598,7 +600,8 @@ def operations(document: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]
 def test_openapi_documents_agree_across_frameworks(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
-    """Every framework documents the same operations, success codes and request fields."""
+    """Every framework documents the same operations, success codes, request fields and
+    summaries."""
     documents = {}
     for framework in supported("framework"):
         root = tmp_path_factory.mktemp(f"openapi-{framework}")

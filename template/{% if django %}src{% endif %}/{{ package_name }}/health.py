@@ -7,7 +7,7 @@ import structlog
 from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from . import db
 from .errors import ServiceUnavailableError
@@ -18,10 +18,10 @@ logger = structlog.get_logger(__name__)
 
 
 class HealthStatus(Schema):
-    status: str = "ok"
+    status: str = Field(default="ok", description="Always ok: a failing check is a 503")
 
 
-@router.get("/live", response=HealthStatus)
+@router.get("/live", summary="Liveness", response=HealthStatus)
 def live(request: HttpRequest) -> HealthStatus:
     """The process is up and serving requests."""
     return HealthStatus()
@@ -29,6 +29,7 @@ def live(request: HttpRequest) -> HealthStatus:
 
 @router.get(
     "/ready",
+    summary="Readiness",
     response={HTTPStatus.OK: HealthStatus, HTTPStatus.SERVICE_UNAVAILABLE: None},
 )
 def ready(request: HttpRequest) -> HealthStatus:

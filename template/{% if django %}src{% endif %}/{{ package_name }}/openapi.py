@@ -8,26 +8,35 @@ the last-resort handler. Clients (and the fuzzer) read the document: it lists th
 from http import HTTPStatus
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from .errors import PROBLEM_JSON
 
 
 class FieldError(BaseModel):
-    loc: list[str | int]
-    message: str
-    type: str
+    """What is wrong with one field of the request."""
+
+    loc: list[str | int] = Field(
+        description="Where the field is: body, query or path, then names and indexes",
+        examples=[["body", "title"]],
+    )
+    message: str = Field(description="What is wrong, for a person to read")
+    type: str = Field(description="The kind of error, for programs", examples=["missing"])
 
 
 class Problem(BaseModel):
     """An RFC 9457 problem document: the body of every error response."""
 
-    type: str = "about:blank"
-    title: str
-    status: int
-    detail: str | None = None
-    request_id: str | None = None
-    errors: list[FieldError] | None = None
+    type: str = Field(default="about:blank", description="A URI naming the kind of problem")
+    title: str = Field(description="The HTTP status phrase", examples=["Not Found"])
+    status: int = Field(description="The HTTP status code", examples=[404])
+    detail: str | None = Field(default=None, description="What went wrong in this request")
+    request_id: str | None = Field(
+        default=None, description="The X-Request-ID of the request: quote it in a bug report"
+    )
+    errors: list[FieldError] | None = Field(
+        default=None, description="Each invalid field of a 422, with what is wrong with it"
+    )
 
 
 def _problem_response(status: HTTPStatus, description: str | None = None) -> dict[str, Any]:

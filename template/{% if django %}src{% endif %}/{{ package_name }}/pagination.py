@@ -11,7 +11,7 @@ class PageParams(Schema):
 
 
 class Page[T](Schema):
-    items: list[T]
-    total: int
-    limit: int
-    offset: int
+    items: list[T] = Field(description="This page's items")
+    total: int = Field(description="How many items there are in all pages")
+    limit: int = Field(description="Items per page, as asked")
+    offset: int = Field(description="Items skipped before this page, as asked")

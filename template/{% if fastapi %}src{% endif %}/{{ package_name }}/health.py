@@ -6,7 +6,7 @@ from http import HTTPStatus
 
 import structlog
 from fastapi import APIRouter, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -20,10 +20,10 @@ logger = structlog.get_logger(__name__)
 
 
 class HealthStatus(BaseModel):
-    status: str = "ok"
+    status: str = Field(default="ok", description="Always ok: a failing check is a 503")
 
 
-@router.get("/live")
+@router.get("/live", summary="Liveness")
 async def live() -> HealthStatus:
     """The process is up and serving requests."""
     return HealthStatus()
@@ -31,6 +31,7 @@ async def live() -> HealthStatus:
 
 @router.get(
     "/ready",
+    summary="Readiness",
     responses={HTTPStatus.SERVICE_UNAVAILABLE.value: {"description": "A dependency is down"}},
 )
 async def ready(request: Request, settings: SettingsDep) -> HealthStatus:

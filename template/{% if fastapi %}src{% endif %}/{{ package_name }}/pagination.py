@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from fastapi import Depends, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 MAX_PAGE_SIZE = 100
 
@@ -21,10 +21,10 @@ async def page_params(
 
 
 class Page[T](BaseModel):
-    items: list[T]
-    total: int
-    limit: int
-    offset: int
+    items: list[T] = Field(description="This page's items")
+    total: int = Field(description="How many items there are in all pages")
+    limit: int = Field(description="Items per page, as asked")
+    offset: int = Field(description="Items skipped before this page, as asked")
 
 
 PageParamsDep = Annotated[PageParams, Depends(page_params)]

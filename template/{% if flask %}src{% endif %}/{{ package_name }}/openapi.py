@@ -38,8 +38,16 @@ def _document_errors(operation: dict[str, Any]) -> None:
             responses[code] = _problem_response(HTTPStatus(int(code)), response.get("description"))
 
 
+def _describe(operation: dict[str, Any]) -> None:
+    # flask-openapi3 joins the docstring's lines with <br/>, and takes a one-line docstring
+    # for the summary alone. Like FastAPI and Ninja, the description is the docstring's text.
+    text = operation.get("description", "").replace("<br/>", "\n") or operation.get("summary")
+    if text:
+        operation["description"] = text
+
+
 class ServiceOpenAPI(OpenAPI):
-    """flask-openapi3's app, with error responses documented as they are sent."""
+    """flask-openapi3's app: errors documented as they are sent, descriptions as written."""
 
     url_map_class = ExactPaths
 
@@ -48,6 +56,7 @@ class ServiceOpenAPI(OpenAPI):
         for path_item in self.spec_json["paths"].values():
             for operation in path_item.values():
                 _document_errors(operation)
+                _describe(operation)
         components = self.spec_json["components"]
         # Its validation-error model describes a body this service never sends.
         components["schemas"].pop(self.validation_error_model.__name__, None)

@@ -16,27 +16,41 @@ Title = Annotated[
     NoNul,
 ]
 Description = Annotated[str, Field(max_length=DESCRIPTION_MAX_LENGTH), NoNul]
+TITLE = "A short name; spaces at either end are dropped"
+DESCRIPTION = "Free text, or null for none"
 
 
 class ItemCreate(Schema):
-    model_config = ConfigDict(extra="forbid")
+    """A new item."""
 
-    title: Title
-    description: Description | None = None
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"example": {"title": "Buy milk", "description": "Two litres"}},
+    )
+
+    title: Title = Field(description=TITLE)
+    description: Description | None = Field(default=None, description=DESCRIPTION)
 
 
 class ItemUpdate(Schema):
     """A partial update: only the fields sent are changed."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"example": {"title": "Buy oat milk"}},
+    )
 
-    title: Title | None = None
-    description: Description | None = None
+    title: Title | None = Field(default=None, description=f"{TITLE}; left out: unchanged")
+    description: Description | None = Field(
+        default=None, description="Free text, or null to remove it; left out: unchanged"
+    )
 
 
 class ItemRead(Schema):
-    id: uuid.UUID
-    title: str
-    description: str | None
-    created_at: datetime
-    updated_at: datetime
+    """An item as stored."""
+
+    id: uuid.UUID = Field(description="The item's identifier, in its URL")
+    title: str = Field(description="A short name")
+    description: str | None = Field(description="Free text, or null")
+    created_at: datetime = Field(description="When the item was created (UTC)")
+    updated_at: datetime = Field(description="When the item was last changed (UTC)")

@@ -15,14 +15,14 @@ router = Router(tags=["api-keys"], auth=authenticated)
 _ERRORS = {HTTPStatus.UNAUTHORIZED: None, HTTPStatus.TOO_MANY_REQUESTS: None}
 
 
-@router.get("", response={HTTPStatus.OK: list[ApiKeyRead], **_ERRORS})
+@router.get("", summary="List API keys", response={HTTPStatus.OK: list[ApiKeyRead], **_ERRORS})
 def list_api_keys(request: HttpRequest) -> list[ApiKeyRead]:
     """Your keys, newest first; the keys themselves are never shown again."""
     keys = service.list_api_keys(current_user(request).id)
     return [ApiKeyRead.model_validate(key) for key in keys]
 
 
-@router.post("", response={HTTPStatus.CREATED: NewApiKey, **_ERRORS})
+@router.post("", summary="Create an API key", response={HTTPStatus.CREATED: NewApiKey, **_ERRORS})
 def create_api_key(
     request: HttpRequest, response: HttpResponse, data: ApiKeyCreate
 ) -> Status[NewApiKey]:
@@ -40,7 +40,9 @@ def create_api_key(
 
 
 @router.delete(
-    "/{key_id}", response={HTTPStatus.NO_CONTENT: None, HTTPStatus.NOT_FOUND: None, **_ERRORS}
+    "/{key_id}",
+    summary="Revoke an API key",
+    response={HTTPStatus.NO_CONTENT: None, HTTPStatus.NOT_FOUND: None, **_ERRORS},
 )
 def revoke_api_key(request: HttpRequest, key_id: uuid.UUID) -> Status[None]:
     """Revoke one of your keys: requests with it are refused from now on."""

@@ -24,7 +24,7 @@ def _no_store(response: HttpResponse) -> None:
     response["Cache-Control"] = "no-store"
 
 
-@router.post("/login", response=_TOKENS)
+@router.post("/login", summary="Log in", response=_TOKENS)
 def login(request: HttpRequest, response: HttpResponse, data: LoginRequest) -> TokenPair:
     """Exchange email and password for an access token and a refresh token."""
     # Every attempt counts, successful or not: guessing gets 10 tries per account.
@@ -34,14 +34,14 @@ def login(request: HttpRequest, response: HttpResponse, data: LoginRequest) -> T
     return service.start_session(settings.SERVICE, user)
 
 
-@router.post("/refresh", response=_TOKENS)
+@router.post("/refresh", summary="Refresh the tokens", response=_TOKENS)
 def refresh(request: HttpRequest, response: HttpResponse, data: RefreshRequest) -> TokenPair:
     """Exchange the current refresh token for a new pair; the old one is spent."""
     _no_store(response)
     return service.refresh(settings.SERVICE, data.refresh_token)
 
 
-@router.post("/logout", response=_NO_CONTENT, auth=authenticated)
+@router.post("/logout", summary="Log out", response=_NO_CONTENT, auth=authenticated)
 def logout(request: HttpRequest) -> Status[None]:
     """End this login session: its access and refresh tokens stop working."""
     service.logout(current_session(request))
@@ -50,6 +50,7 @@ def logout(request: HttpRequest) -> Status[None]:
 
 @router.post(
     "/password",
+    summary="Change the password",
     response={**_NO_CONTENT, HTTPStatus.UNPROCESSABLE_ENTITY: None},
     auth=authenticated,
 )

@@ -26,7 +26,7 @@ def _csrf_token(request: HttpRequest, response: HttpResponse) -> CsrfToken:
     return CsrfToken(csrf_token=get_token(request))
 
 
-@router.post("/login", response={HTTPStatus.OK: CsrfToken, **_ERRORS})
+@router.post("/login", summary="Log in", response={HTTPStatus.OK: CsrfToken, **_ERRORS})
 def login(request: HttpRequest, response: HttpResponse, data: LoginRequest) -> CsrfToken:
     """Check email and password and start a session (cookie); returns its CSRF token."""
     # Every attempt counts, successful or not: guessing gets 10 tries per account.
@@ -39,13 +39,18 @@ def login(request: HttpRequest, response: HttpResponse, data: LoginRequest) -> C
     return _csrf_token(request, response)
 
 
-@router.get("/csrf", response={HTTPStatus.OK: CsrfToken, **_ERRORS}, auth=authenticated)
+@router.get(
+    "/csrf",
+    summary="The CSRF token",
+    response={HTTPStatus.OK: CsrfToken, **_ERRORS},
+    auth=authenticated,
+)
 def csrf(request: HttpRequest, response: HttpResponse) -> CsrfToken:
     """The CSRF token of the current session."""
     return _csrf_token(request, response)
 
 
-@router.post("/logout", response=_NO_CONTENT, auth=authenticated)
+@router.post("/logout", summary="Log out", response=_NO_CONTENT, auth=authenticated)
 def logout(request: HttpRequest) -> Status[None]:
     """End the session: it is deleted server-side and the cookie is cleared."""
     logger.info("auth.logout", user_id=str(current_user(request).id))
@@ -55,6 +60,7 @@ def logout(request: HttpRequest) -> Status[None]:
 
 @router.post(
     "/password",
+    summary="Change the password",
     response={**_NO_CONTENT, HTTPStatus.UNPROCESSABLE_ENTITY: None},
     auth=authenticated,
 )

@@ -20,14 +20,14 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.get("")
+@router.get("", summary="List API keys")
 async def list_api_keys(user: CurrentUser, session: SessionDep) -> list[ApiKeyRead]:
     """The caller's keys, revoked ones included; never the keys themselves."""
     keys = await service.list_api_keys(session, user)
     return [ApiKeyRead.model_validate(api_key) for api_key in keys]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", summary="Create an API key", status_code=status.HTTP_201_CREATED)
 async def create_api_key(
     data: ApiKeyCreate, user: CurrentUser, session: SessionDep, response: Response
 ) -> ApiKeyCreated:
@@ -37,7 +37,12 @@ async def create_api_key(
     return ApiKeyCreated(**ApiKeyRead.model_validate(api_key).model_dump(), key=key)
 
 
-@router.delete("/{key_id}", status_code=status.HTTP_204_NO_CONTENT, responses=_NOT_FOUND)
+@router.delete(
+    "/{key_id}",
+    summary="Revoke an API key",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=_NOT_FOUND,
+)
 async def revoke_api_key(key_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> None:
     """Revoke one of the caller's keys; requests with it fail from now on."""
     await service.revoke_api_key(session, key_id, user)

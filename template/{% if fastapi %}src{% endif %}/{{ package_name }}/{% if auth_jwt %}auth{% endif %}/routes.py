@@ -23,7 +23,12 @@ async def no_store(response: Response) -> None:
     response.headers["Cache-Control"] = "no-store"
 
 
-@router.post("/login", responses=_UNAUTHORIZED | _THROTTLED, dependencies=[Depends(no_store)])
+@router.post(
+    "/login",
+    summary="Log in",
+    responses=_UNAUTHORIZED | _THROTTLED,
+    dependencies=[Depends(no_store)],
+)
 async def login(
     data: LoginRequest,
     session: SessionDep,
@@ -38,20 +43,30 @@ async def login(
     return await service.login(session, settings, data.email, data.password)
 
 
-@router.post("/refresh", responses=_UNAUTHORIZED, dependencies=[Depends(no_store)])
+@router.post(
+    "/refresh",
+    summary="Refresh the tokens",
+    responses=_UNAUTHORIZED,
+    dependencies=[Depends(no_store)],
+)
 async def refresh(data: RefreshRequest, session: SessionDep, settings: SettingsDep) -> TokenPair:
     """Spend the refresh token for a new pair; a token used twice ends the login session."""
     return await service.refresh(session, settings, data.refresh_token)
 
 
-@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, responses=_UNAUTHORIZED)
+@router.post(
+    "/logout", summary="Log out", status_code=status.HTTP_204_NO_CONTENT, responses=_UNAUTHORIZED
+)
 async def logout(principal: PrincipalDep, session: SessionDep) -> None:
     """End the login session of the access token; its refresh token stops working too."""
     await service.logout(session, principal.user, principal.session_id)
 
 
 @router.post(
-    "/password", status_code=status.HTTP_204_NO_CONTENT, responses=_UNAUTHORIZED | _THROTTLED
+    "/password",
+    summary="Change the password",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=_UNAUTHORIZED | _THROTTLED,
 )
 async def change_password(
     data: PasswordChange,

@@ -37,7 +37,12 @@ def _clear_cookie(response: Response, settings: Settings) -> None:
     )
 
 
-@router.post("/login", responses=_UNAUTHORIZED | _THROTTLED, dependencies=[Depends(no_store)])
+@router.post(
+    "/login",
+    summary="Log in",
+    responses=_UNAUTHORIZED | _THROTTLED,
+    dependencies=[Depends(no_store)],
+)
 async def login(  # noqa: PLR0913  (FastAPI injects each of these)
     *,
     data: LoginRequest,
@@ -65,13 +70,20 @@ async def login(  # noqa: PLR0913  (FastAPI injects each of these)
     return CsrfToken(csrf_token=new.csrf_token)
 
 
-@router.get("/csrf", responses=_UNAUTHORIZED, dependencies=[Depends(no_store)])
+@router.get(
+    "/csrf", summary="The CSRF token", responses=_UNAUTHORIZED, dependencies=[Depends(no_store)]
+)
 async def csrf_token(principal: PrincipalDep) -> CsrfToken:
     """The CSRF token of the current session (for pages loaded after the login)."""
     return CsrfToken(csrf_token=principal.web_session.csrf_token)
 
 
-@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, responses=_UNAUTHORIZED | _CSRF)
+@router.post(
+    "/logout",
+    summary="Log out",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=_UNAUTHORIZED | _CSRF,
+)
 async def logout(
     principal: PrincipalDep, session: SessionDep, settings: SettingsDep, response: Response
 ) -> None:
@@ -82,6 +94,7 @@ async def logout(
 
 @router.post(
     "/password",
+    summary="Change the password",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=_UNAUTHORIZED | _CSRF | _THROTTLED,
 )

@@ -38,13 +38,14 @@ class ApiKeyPath(BaseModel):
     key_id: uuid.UUID
 
 
-@blueprint.get("", responses={HTTPStatus.OK: ApiKeyList})
+@blueprint.get("", summary="List API keys", responses={HTTPStatus.OK: ApiKeyList})
 def list_keys() -> Response:
+    """The caller's keys, revoked ones included; never the keys themselves."""
     keys = service.list_keys(get_session(), current_user().id)
     return json_response(ApiKeyList([ApiKeyRead.model_validate(key) for key in keys]))
 
 
-@blueprint.post("", responses={HTTPStatus.CREATED: ApiKeyCreated})
+@blueprint.post("", summary="Create an API key", responses={HTTPStatus.CREATED: ApiKeyCreated})
 def create_key(body: ApiKeyCreate) -> Response:
     """Create a key; the response is the only place it is ever shown."""
     new = service.create_key(get_session(), current_user(), body.name)
@@ -55,7 +56,9 @@ def create_key(body: ApiKeyCreate) -> Response:
 
 
 @blueprint.delete(
-    "/<key_id>", responses={HTTPStatus.NO_CONTENT: None, HTTPStatus.NOT_FOUND: Problem}
+    "/<key_id>",
+    summary="Revoke an API key",
+    responses={HTTPStatus.NO_CONTENT: None, HTTPStatus.NOT_FOUND: Problem},
 )
 def revoke_key(path: ApiKeyPath) -> Response:
     """Revoke a key: requests with it are refused from now on."""

@@ -29,7 +29,9 @@ def _no_store(response: Response) -> Response:
     return response
 
 
-@blueprint.post("/login", responses={**_TOKENS, HTTPStatus.TOO_MANY_REQUESTS: Problem})
+@blueprint.post(
+    "/login", summary="Log in", responses={**_TOKENS, HTTPStatus.TOO_MANY_REQUESTS: Problem}
+)
 def login(body: LoginRequest) -> Response:
     """Exchange email and password for an access token and a refresh token."""
     check_attempt(body.email)
@@ -37,7 +39,7 @@ def login(body: LoginRequest) -> Response:
     return _no_store(json_response(pair))
 
 
-@blueprint.post("/refresh", responses=_TOKENS)
+@blueprint.post("/refresh", summary="Refresh the tokens", responses=_TOKENS)
 def refresh(body: RefreshRequest) -> Response:
     """Exchange the refresh token for a new pair; the old refresh token is spent."""
     pair = service.refresh(get_session(), get_settings(), body.refresh_token)
@@ -46,6 +48,7 @@ def refresh(body: RefreshRequest) -> Response:
 
 @blueprint.post(
     "/logout",
+    summary="Log out",
     security=SECURITY,
     responses={HTTPStatus.NO_CONTENT: None, HTTPStatus.UNAUTHORIZED: Problem},
 )
@@ -57,6 +60,7 @@ def logout() -> Response:
 
 @blueprint.post(
     "/password",
+    summary="Change the password",
     security=SECURITY,
     responses={
         HTTPStatus.NO_CONTENT: None,

@@ -38,6 +38,7 @@ def _clear_cookie(response: Response, settings: Settings) -> Response:
 
 @blueprint.post(
     "/login",
+    summary="Log in",
     responses={
         HTTPStatus.OK: CsrfToken,
         HTTPStatus.UNAUTHORIZED: Problem,
@@ -67,6 +68,7 @@ def login(body: LoginRequest) -> Response:
 
 @blueprint.get(
     "/csrf",
+    summary="The CSRF token",
     security=SECURITY,
     responses={HTTPStatus.OK: CsrfToken, HTTPStatus.UNAUTHORIZED: Problem},
 )
@@ -77,6 +79,7 @@ def csrf_token() -> Response:
 
 @blueprint.post(
     "/logout",
+    summary="Log out",
     security=SECURITY,
     responses={
         HTTPStatus.NO_CONTENT: None,
@@ -92,6 +95,7 @@ def logout() -> Response:
 
 @blueprint.post(
     "/password",
+    summary="Change the password",
     security=SECURITY,
     responses={
         HTTPStatus.NO_CONTENT: None,

@@ -6,7 +6,7 @@ import structlog
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader
 
-from ..dependencies import SessionDep
+from ..dependencies import ClientDep, SessionDep
 from ..errors import AuthenticationError
 from ..users.models import User
 from .service import authenticate_key
@@ -20,17 +20,11 @@ api_key_header = APIKeyHeader(
 )
 
 
-async def client_address(request: Request) -> str | None:
-    """The peer address. uvicorn takes it from X-Forwarded-For only for FORWARDED_ALLOW_IPS."""
-    return request.client.host if request.client else None
-
-
 async def get_credential_throttle(request: Request) -> Throttle:
     throttle: Throttle = request.app.state.credential_throttle
     return throttle
 
 
-ClientDep = Annotated[str | None, Depends(client_address)]
 CredentialThrottleDep = Annotated[Throttle, Depends(get_credential_throttle)]
 
 

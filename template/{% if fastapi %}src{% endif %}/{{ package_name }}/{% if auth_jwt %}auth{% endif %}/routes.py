@@ -4,9 +4,9 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Response, status
 
-from ..dependencies import SessionDep, SettingsDep
+from ..dependencies import ClientDep, SessionDep, SettingsDep
 from . import service
-from .dependencies import ClientDep, CurrentUser, LoginThrottleDep, PrincipalDep
+from .dependencies import CurrentUser, LoginThrottleDep, PrincipalDep
 from .schemas import LoginRequest, PasswordChange, RefreshRequest, TokenPair
 
 router = APIRouter(prefix="/auth", tags=["auth"])

@@ -8,7 +8,7 @@ import structlog
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from ..dependencies import SessionDep, SettingsDep
+from ..dependencies import ClientDep, SessionDep, SettingsDep
 from ..errors import AuthenticationError, PermissionDeniedError
 from ..messages import missing_permission
 from ..users.models import User
@@ -28,11 +28,6 @@ class Principal:
     permissions: frozenset[str]
 
 
-async def client_address(request: Request) -> str | None:
-    """The peer address. uvicorn takes it from X-Forwarded-For only for FORWARDED_ALLOW_IPS."""
-    return request.client.host if request.client else None
-
-
 async def get_verifier(request: Request) -> OidcVerifier:
     verifier: OidcVerifier = request.app.state.oidc
     return verifier
@@ -49,7 +44,7 @@ async def get_principal(  # noqa: PLR0913  (FastAPI injects each of these)
     settings: SettingsDep,
     verifier: Annotated[OidcVerifier, Depends(get_verifier)],
     throttle: Annotated[Throttle, Depends(get_credential_throttle)],
-    client: Annotated[str | None, Depends(client_address)],
+    client: ClientDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
     if credentials is None:

@@ -78,11 +78,6 @@ async def get_current_user(principal: Annotated[Principal, Depends(get_principal
     return principal.user
 
 
-async def client_address(request: Request) -> str | None:
-    """The peer address. uvicorn takes it from X-Forwarded-For only for FORWARDED_ALLOW_IPS."""
-    return request.client.host if request.client else None
-
-
 async def get_login_throttle(request: Request) -> Throttle:
     throttle: Throttle = request.app.state.login_throttle
     return throttle
@@ -95,6 +90,5 @@ async def get_registration_throttle(request: Request) -> Throttle:
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 CurrentUser = Annotated[User, Depends(get_current_user)]
-ClientDep = Annotated[str | None, Depends(client_address)]
 LoginThrottleDep = Annotated[Throttle, Depends(get_login_throttle)]
 RegistrationThrottleDep = Annotated[Throttle, Depends(get_registration_throttle)]

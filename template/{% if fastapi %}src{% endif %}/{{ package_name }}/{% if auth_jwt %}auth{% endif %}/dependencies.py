@@ -5,14 +5,13 @@ from dataclasses import dataclass
 from typing import Annotated
 
 import structlog
-from fastapi import Depends, Request
+from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ..dependencies import SessionDep, SettingsDep
 from ..errors import AuthenticationError
 from ..users.models import User
 from .service import INVALID_TOKEN, authenticated_user
-from .throttle import Throttle
 from .tokens import decode_token
 
 logger = structlog.get_logger(__name__)
@@ -54,17 +53,5 @@ async def get_current_user(principal: Annotated[Principal, Depends(get_principal
     return principal.user
 
 
-async def get_login_throttle(request: Request) -> Throttle:
-    throttle: Throttle = request.app.state.login_throttle
-    return throttle
-
-
-async def get_registration_throttle(request: Request) -> Throttle:
-    throttle: Throttle = request.app.state.registration_throttle
-    return throttle
-
-
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 CurrentUser = Annotated[User, Depends(get_current_user)]
-LoginThrottleDep = Annotated[Throttle, Depends(get_login_throttle)]
-RegistrationThrottleDep = Annotated[Throttle, Depends(get_registration_throttle)]

@@ -4,9 +4,9 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Response, status
 
-from ..dependencies import ClientDep, SessionDep, SettingsDep
+from ..dependencies import ClientDep, LoginThrottleDep, SessionDep, SettingsDep
 from . import service
-from .dependencies import CurrentUser, LoginThrottleDep, PrincipalDep
+from .dependencies import CurrentUser, PrincipalDep
 from .schemas import LoginRequest, PasswordChange, RefreshRequest, TokenPair
 
 router = APIRouter(prefix="/auth", tags=["auth"])

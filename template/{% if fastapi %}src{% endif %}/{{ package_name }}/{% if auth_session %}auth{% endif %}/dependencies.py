@@ -14,7 +14,6 @@ from ..messages import CSRF_FAILED
 from ..users.models import User
 from .models import WebSession
 from .service import authenticated
-from .throttle import Throttle
 
 logger = structlog.get_logger(__name__)
 
@@ -78,17 +77,5 @@ async def get_current_user(principal: Annotated[Principal, Depends(get_principal
     return principal.user
 
 
-async def get_login_throttle(request: Request) -> Throttle:
-    throttle: Throttle = request.app.state.login_throttle
-    return throttle
-
-
-async def get_registration_throttle(request: Request) -> Throttle:
-    throttle: Throttle = request.app.state.registration_throttle
-    return throttle
-
-
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 CurrentUser = Annotated[User, Depends(get_current_user)]
-LoginThrottleDep = Annotated[Throttle, Depends(get_login_throttle)]
-RegistrationThrottleDep = Annotated[Throttle, Depends(get_registration_throttle)]

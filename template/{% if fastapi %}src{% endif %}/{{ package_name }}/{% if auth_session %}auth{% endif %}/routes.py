@@ -5,9 +5,9 @@ from typing import Any
 from fastapi import APIRouter, Depends, Response, status
 
 from ..config import Settings
-from ..dependencies import ClientDep, SessionDep, SettingsDep
+from ..dependencies import ClientDep, LoginThrottleDep, SessionDep, SettingsDep
 from . import service
-from .dependencies import LoginThrottleDep, PrincipalDep, SessionCookieDep
+from .dependencies import PrincipalDep, SessionCookieDep
 from .schemas import CsrfToken, LoginRequest, PasswordChange
 
 router = APIRouter(prefix="/auth", tags=["auth"])

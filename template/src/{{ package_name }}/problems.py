@@ -1,16 +1,19 @@
-"""The OpenAPI document tells the truth about errors: every error is problem+json.
+"""The body of every error response, an RFC 9457 problem document, and its description in
+the OpenAPI document: one contract, whichever framework sends it (errors.py does).
 
-Django Ninja documents only the errors a route lists, without a body, and knows nothing of
-the 422 of an invalid request, the 413 and 415 of a too-large or non-JSON body or the 500 of
-the last-resort handler. Clients (and the fuzzer) read the document: it lists them all.
+A framework's OpenAPI generator knows only the errors a route lists, often as plain JSON,
+and nothing of the 401 of a secured operation, the 413 and 415 of a too-large or non-JSON
+body or the 500 of the last-resort handler. Clients (and the fuzzer) read the document:
+document_errors lists them all, as they are sent.
 """
 
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
 from pydantic import BaseModel, Field
 
-from .errors import PROBLEM_JSON
+PROBLEM_JSON = "application/problem+json"
 
 
 class FieldError(BaseModel):
@@ -39,6 +42,26 @@ class Problem(BaseModel):
     )
 
 
+def problem_body(
+    status: HTTPStatus, detail: str | None, request_id: str | None, **extensions: Any
+) -> dict[str, Any]:
+    """The problem document of one response; the request id lets a client quote it."""
+    body: dict[str, Any] = {"type": "about:blank", "title": status.phrase, "status": status.value}
+    if detail:
+        body["detail"] = detail
+    if request_id is not None:
+        body["request_id"] = request_id
+    body.update(extensions)
+    return body
+
+
+def public_message(error: Mapping[str, Any]) -> str:
+    """The message of one validation error, fit to send back."""
+    message = str(error["msg"])
+    # Custom validators (email-validator among them) may quote the input after a colon.
+    return message.split(":", 1)[0] if error["type"] == "value_error" else message
+
+
 def _problem_response(status: HTTPStatus, description: str | None = None) -> dict[str, Any]:
     return {
         "description": description or status.phrase,
@@ -46,9 +69,14 @@ def _problem_response(status: HTTPStatus, description: str | None = None) -> dic
     }
 
 
-def _document_errors(operation: dict[str, Any]) -> None:
-    # Ninja keys responses by int (or HTTPStatus); OpenAPI wants strings.
-    responses = {str(int(code)): value for code, value in operation.get("responses", {}).items()}
+def document_errors(operation: dict[str, Any]) -> None:
+    """Rewrite one operation of an OpenAPI document: every error it can answer is listed,
+    as problem+json."""
+    # Django Ninja keys responses by int (or HTTPStatus); OpenAPI wants strings.
+    responses = {
+        str(int(code)) if isinstance(code, int) else code: response
+        for code, response in operation.get("responses", {}).items()
+    }
     expected = [HTTPStatus.INTERNAL_SERVER_ERROR]
     if operation.get("security"):
         expected.append(HTTPStatus.UNAUTHORIZED)
@@ -60,16 +88,17 @@ def _document_errors(operation: dict[str, Any]) -> None:
     for status in expected:
         responses.setdefault(str(status.value), {})
     for code, response in responses.items():
-        if int(code) >= HTTPStatus.BAD_REQUEST:
+        if code.isdigit() and int(code) >= HTTPStatus.BAD_REQUEST:
             responses[code] = _problem_response(HTTPStatus(int(code)), response.get("description"))
     operation["responses"] = responses
 
 
 def with_problem_responses(document: dict[str, Any]) -> dict[str, Any]:
-    """Rewrite a generated document in place: error responses become problem+json."""
+    """Rewrite a generated document in place: error responses become problem+json, and
+    the Problem schema is among the components."""
     for path_item in document.get("paths", {}).values():
         for operation in path_item.values():
-            _document_errors(operation)
+            document_errors(operation)
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
     schemas.update(problem.pop("$defs", {}))

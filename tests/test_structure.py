@@ -50,10 +50,6 @@ FRAMEWORK_ONLY: dict[str, tuple[set[str], str]] = {
         {"fastapi", "flask"},
         "security and CORS header values they add themselves; Django's are settings",
     ),
-    "src/<package>/openapi.py": (
-        {"fastapi", "flask"},
-        "their OpenAPI glue; Ninja's document is rewritten by problems.py in api.py",
-    ),
     "src/<package>/users/admin.py": ({"django"}, "the Django admin"),
     "tests/users/test_admin.py": ({"django"}, "the Django admin"),
     "src/<package>/items/migrations/__init__.py": ({"django"}, "Django migrations, per app"),

@@ -46,6 +46,10 @@ FRAMEWORK_ONLY: dict[str, tuple[set[str], str]] = {
         {"fastapi", "flask"},
         "the Host check (ALLOWED_HOSTS) with Django's rules; Django has it built in",
     ),
+    "src/<package>/headers.py": (
+        {"fastapi", "flask"},
+        "security and CORS header values they add themselves; Django's are settings",
+    ),
     "src/<package>/users/admin.py": ({"django"}, "the Django admin"),
     "tests/users/test_admin.py": ({"django"}, "the Django admin"),
     "src/<package>/items/migrations/__init__.py": ({"django"}, "Django migrations, per app"),

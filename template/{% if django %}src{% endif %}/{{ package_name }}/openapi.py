@@ -1,77 +1,27 @@
 """The OpenAPI document tells the truth about errors: every error is problem+json.
 
-Django Ninja documents only the errors a route lists, without a body, and knows nothing of
-the 422 of an invalid request, the 413 and 415 of a too-large or non-JSON body or the 500 of
-the last-resort handler. Clients (and the fuzzer) read the document: it lists them all.
+Django Ninja documents only the errors a route lists, without a body; problems.py lists
+every error an operation can answer, as it is sent.
 """
 
-from http import HTTPStatus
 from typing import Any
 
-from pydantic import BaseModel, Field
+from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 
-from .errors import PROBLEM_JSON
-
-
-class FieldError(BaseModel):
-    """What is wrong with one field of the request."""
-
-    loc: list[str | int] = Field(
-        description="Where the field is: body, query or path, then names and indexes",
-        examples=[["body", "title"]],
-    )
-    message: str = Field(description="What is wrong, for a person to read")
-    type: str = Field(description="The kind of error, for programs", examples=["missing"])
+from .problems import with_problem_responses
 
 
-class Problem(BaseModel):
-    """An RFC 9457 problem document: the body of every error response."""
+class ServiceAPI(NinjaAPI):
+    """Django Ninja's API: errors documented as they are sent, JSON as the RFC spells it."""
 
-    type: str = Field(default="about:blank", description="A URI naming the kind of problem")
-    title: str = Field(description="The HTTP status phrase", examples=["Not Found"])
-    status: int = Field(description="The HTTP status code", examples=[404])
-    detail: str | None = Field(default=None, description="What went wrong in this request")
-    request_id: str | None = Field(
-        default=None, description="The X-Request-ID of the request: quote it in a bug report"
-    )
-    errors: list[FieldError] | None = Field(
-        default=None, description="Each invalid field of a 422, with what is wrong with it"
-    )
+    def get_content_type(self) -> str:
+        # JSON is UTF-8 by definition and has no charset parameter (RFC 8259).
+        return "application/json"
 
-
-def _problem_response(status: HTTPStatus, description: str | None = None) -> dict[str, Any]:
-    return {
-        "description": description or status.phrase,
-        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
-    }
-
-
-def _document_errors(operation: dict[str, Any]) -> None:
-    # Ninja keys responses by int (or HTTPStatus); OpenAPI wants strings.
-    responses = {str(int(code)): value for code, value in operation.get("responses", {}).items()}
-    expected = [HTTPStatus.INTERNAL_SERVER_ERROR]
-    if operation.get("security"):
-        expected.append(HTTPStatus.UNAUTHORIZED)
-    if operation.get("parameters") or "requestBody" in operation:
-        expected.append(HTTPStatus.UNPROCESSABLE_ENTITY)
-    if "requestBody" in operation:
-        # A body over MAX_REQUEST_BODY_BYTES, or one not declared application/json.
-        expected += [HTTPStatus.REQUEST_ENTITY_TOO_LARGE, HTTPStatus.UNSUPPORTED_MEDIA_TYPE]
-    for status in expected:
-        responses.setdefault(str(status.value), {})
-    for code, response in responses.items():
-        if int(code) >= HTTPStatus.BAD_REQUEST:
-            responses[code] = _problem_response(HTTPStatus(int(code)), response.get("description"))
-    operation["responses"] = responses
-
-
-def with_problem_responses(document: dict[str, Any]) -> dict[str, Any]:
-    """Rewrite a generated document in place: error responses become problem+json."""
-    for path_item in document.get("paths", {}).values():
-        for operation in path_item.values():
-            _document_errors(operation)
-    schemas = document.setdefault("components", {}).setdefault("schemas", {})
-    problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
-    schemas.update(problem.pop("$defs", {}))
-    schemas["Problem"] = problem
-    return document
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        with_problem_responses(schema)
+        return schema

@@ -14,32 +14,15 @@ from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .config import Settings
-from .csp import API_POLICY
-from .csp_header import header_value
+from .headers import (
+    CORS_EXPOSED_HEADERS,
+    CORS_HEADERS,
+    CORS_MAX_AGE_SECONDS,
+    CORS_METHODS,
+    security_headers,
+)
 
-# An API answers JSON only: nothing may load, frame or be framed (the docs page sends a
-# policy of its own). Browsers that ignore CSP still honour X-Frame-Options.
-API_HEADERS = {
-    "Content-Security-Policy": header_value(API_POLICY),
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    # No URL leaves for another site; same-origin requests keep theirs, so the browser sends
-    # a real Origin, not "null", with the docs page's requests.
-    "Referrer-Policy": "same-origin",
-    # Responses carry one user's data: no shared or browser cache may keep them.
-    "Cache-Control": "no-store",
-}
-# What a browser page on an allowed origin may send: each auth scheme's header among them.
-CORS_HEADERS = ["Authorization", "Content-Type", "X-API-Key", "X-CSRF-Token", "X-Request-ID"]
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
-
-
-def security_headers(settings: Settings) -> dict[str, str]:
-    """The headers of every response; HSTS in production only (development is plain HTTP)."""
-    headers = dict(API_HEADERS)
-    if settings.is_production and settings.hsts_seconds:
-        headers["Strict-Transport-Security"] = f"max-age={settings.hsts_seconds}; includeSubDomains"
-    return headers
 
 
 class SecurityHeadersMiddleware:
@@ -121,9 +104,9 @@ def install_http_security(app: FastAPI, settings: Settings) -> None:
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_credentials=settings.cors_allow_credentials,
-            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_methods=CORS_METHODS,
             allow_headers=CORS_HEADERS,
-            expose_headers=["X-Request-ID", "Location"],
-            max_age=600,
+            expose_headers=CORS_EXPOSED_HEADERS,
+            max_age=CORS_MAX_AGE_SECONDS,
         )
     app.add_middleware(SecurityHeadersMiddleware, headers=security_headers(settings))

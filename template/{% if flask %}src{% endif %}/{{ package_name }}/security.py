@@ -12,36 +12,19 @@ from werkzeug.exceptions import BadRequest
 from werkzeug.routing import Map
 
 from .config import Settings
-from .csp import API_POLICY, DOCS_POLICY
+from .csp import DOCS_POLICY
 from .csp_header import for_page, header_value
+from .headers import (
+    CORS_EXPOSED_HEADERS,
+    CORS_HEADERS,
+    CORS_MAX_AGE_SECONDS,
+    CORS_METHODS,
+    security_headers,
+)
 from .hosts import host_allowed
 
-# An API answers JSON only: nothing may load, frame or be framed. Browsers that ignore CSP
-# still honour X-Frame-Options.
-API_HEADERS = {
-    "Content-Security-Policy": header_value(API_POLICY),
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    # No URL leaves for another site; same-origin requests keep theirs, so the browser sends
-    # a real Origin, not "null", with the docs page's requests.
-    "Referrer-Policy": "same-origin",
-    # Responses carry one user's data: no shared or browser cache may keep them.
-    "Cache-Control": "no-store",
-}
 # Swagger UI's page (flask-openapi3-swagger), at /docs and at the plugin's own /swagger.
 DOCS_ENDPOINTS = frozenset({"docs", "swagger.swagger"})
-CORS_METHODS = "GET, POST, PUT, PATCH, DELETE"
-# What a browser page on an allowed origin may send: each auth scheme's header among them.
-CORS_HEADERS = "Authorization, Content-Type, X-API-Key, X-CSRF-Token, X-Request-ID"
-CORS_MAX_AGE_SECONDS = 600
-
-
-def security_headers(settings: Settings) -> dict[str, str]:
-    """The headers of every response; HSTS in production only (development is plain HTTP)."""
-    headers = dict(API_HEADERS)
-    if settings.is_production and settings.hsts_seconds:
-        headers["Strict-Transport-Security"] = f"max-age={settings.hsts_seconds}; includeSubDomains"
-    return headers
 
 
 class Cors:
@@ -74,11 +57,11 @@ class Cors:
         if self.credentials:
             response.headers["Access-Control-Allow-Credentials"] = "true"
         if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
-            response.headers["Access-Control-Allow-Methods"] = CORS_METHODS
-            response.headers["Access-Control-Allow-Headers"] = CORS_HEADERS
+            response.headers["Access-Control-Allow-Methods"] = ", ".join(CORS_METHODS)
+            response.headers["Access-Control-Allow-Headers"] = ", ".join(CORS_HEADERS)
             response.headers["Access-Control-Max-Age"] = str(CORS_MAX_AGE_SECONDS)
         else:
-            response.headers["Access-Control-Expose-Headers"] = "X-Request-ID, Location"
+            response.headers["Access-Control-Expose-Headers"] = ", ".join(CORS_EXPOSED_HEADERS)
         return response
 
 

@@ -88,6 +88,10 @@ FRAMEWORK_ONLY: dict[str, tuple[set[str], str]] = {
     ),
     # SQLAlchemy and Alembic (FastAPI, Flask); Django has its ORM and migrations.
     "src/<package>/models.py": ({"fastapi", "flask"}, "SQLAlchemy declarative base"),
+    "src/<package>/orm.py": (
+        {"fastapi", "flask"},
+        "SQLAlchemy's base, driver URL and engine options; Django's ORM reads DATABASES",
+    ),
     "src/<package>/timestamps.py": ({"fastapi", "flask"}, "SQLAlchemy timezone-aware column"),
     "tests/test_timestamps.py": ({"fastapi", "flask"}, "SQLAlchemy timezone-aware column"),
     "src/<package>/auth/models.py": (

@@ -6,7 +6,7 @@ from ninja.security import APIKeyHeader
 
 from ..errors import AuthenticationError
 from ..users.models import ApiKey, User
-from .rate_limits import client_address, throttle
+from .rate_limits import client_address, get_throttle
 from .service import KEY_PREFIX, PREFIX_LENGTH, authenticate_key
 
 logger = structlog.get_logger(__name__)
@@ -31,12 +31,12 @@ class ApiKeyHeader(APIKeyHeader):
         api_key = authenticate_key(key) if len(key) <= KEY_MAX_LENGTH else None
         if api_key is None:
             # Guessing is limited per client: a few failures, then 429 for a while.
-            throttle("apikey").check(account=None, client=client_address(request))
+            get_throttle("apikey").check(account=None, client=client_address(request))
             prefix = key[len(KEY_PREFIX) :][:PREFIX_LENGTH] if key.startswith(KEY_PREFIX) else None
             logger.info("auth.apikey_invalid", prefix=prefix)
             raise AuthenticationError(INVALID_KEY)
         # Every request of one key counts against its own budget.
-        throttle("apikey").check(account=str(api_key.id), client=None)
+        get_throttle("apikey").check(account=str(api_key.id), client=None)
         return api_key
 
 

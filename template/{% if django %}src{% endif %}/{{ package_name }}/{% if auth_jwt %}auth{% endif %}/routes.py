@@ -7,9 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
 from . import service
-from .credentials import authenticate, change_password
+from .credentials import authenticate, replace_password
 from .dependencies import authenticated, current_session, current_user
-from .rate_limits import client_address, throttle
+from .rate_limits import client_address, get_throttle
 from .schemas import LoginRequest, PasswordChange, RefreshRequest, TokenPair
 
 router = Router(tags=["auth"])
@@ -28,7 +28,7 @@ def _no_store(response: HttpResponse) -> None:
 def login(request: HttpRequest, response: HttpResponse, data: LoginRequest) -> TokenPair:
     """Exchange email and password for an access token and a refresh token."""
     # Every attempt counts, successful or not: guessing gets 10 tries per account.
-    throttle("login").check(account=data.email, client=client_address(request))
+    get_throttle("login").check(account=data.email, client=client_address(request))
     user = authenticate(data.email, data.password)
     _no_store(response)
     return service.start_session(settings.SERVICE, user)
@@ -57,7 +57,7 @@ def logout(request: HttpRequest) -> Status[None]:
 def set_password(request: HttpRequest, data: PasswordChange) -> Status[None]:
     """Change the password; every session of the account ends, so log in again."""
     user = current_user(request)
-    throttle("login").check(account=user.email, client=client_address(request))
-    change_password(user, data.current_password, data.new_password)
+    get_throttle("login").check(account=user.email, client=client_address(request))
+    replace_password(user, data.current_password, data.new_password)
     service.end_all_sessions(user)
     return Status(HTTPStatus.NO_CONTENT, None)

@@ -13,7 +13,7 @@ from ..messages import missing_permission
 from ..users.models import User
 from ..users.service import get_or_create_user
 from .oidc import OidcVerifier, permissions_of
-from .rate_limits import client_address, throttle
+from .rate_limits import client_address, get_throttle
 from .throttle import account_key
 
 logger = structlog.get_logger(__name__)
@@ -58,10 +58,10 @@ class ProviderToken(HttpBearer):
         try:
             claims = get_verifier().verify(token)
         except AuthenticationError:
-            throttle("oidc").check(account=None, client=client_address(request))
+            get_throttle("oidc").check(account=None, client=client_address(request))
             raise
         subject_key = account_key(f"{claims['iss']} {claims['sub']}")
-        throttle("oidc").check(account=subject_key, client=None)
+        get_throttle("oidc").check(account=subject_key, client=None)
         user = get_or_create_user(claims)
         if not user.is_active:
             logger.info("auth.token_invalid", reason="inactive", user_id=str(user.id))

@@ -8,9 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from ninja import Router, Status
 
-from .credentials import authenticate, change_password
+from .credentials import authenticate, replace_password
 from .dependencies import authenticated, current_user
-from .rate_limits import client_address, throttle
+from .rate_limits import client_address, get_throttle
 from .schemas import CsrfToken, LoginRequest, PasswordChange
 
 router = Router(tags=["auth"])
@@ -30,7 +30,7 @@ def _csrf_token(request: HttpRequest, response: HttpResponse) -> CsrfToken:
 def login(request: HttpRequest, response: HttpResponse, data: LoginRequest) -> CsrfToken:
     """Check email and password and start a session (cookie); returns its CSRF token."""
     # Every attempt counts, successful or not: guessing gets 10 tries per account.
-    throttle("login").check(account=data.email, client=client_address(request))
+    get_throttle("login").check(account=data.email, client=client_address(request))
     user = authenticate(data.email, data.password)
     # Whatever session the request came with is dropped: a new key and CSRF token, so a
     # key planted before the login (session fixation) is worthless.
@@ -67,8 +67,8 @@ def logout(request: HttpRequest) -> Status[None]:
 def set_password(request: HttpRequest, data: PasswordChange) -> Status[None]:
     """Change the password; every session of the account ends (this one too): log in again."""
     user = current_user(request)
-    throttle("login").check(account=user.email, client=client_address(request))
-    change_password(user, data.current_password, data.new_password)
+    get_throttle("login").check(account=user.email, client=client_address(request))
+    replace_password(user, data.current_password, data.new_password)
     # Django ties sessions to the password hash: the other sessions are void from now on.
     auth.logout(request)
     return Status(HTTPStatus.NO_CONTENT, None)

@@ -29,7 +29,7 @@ def authenticate(email: str, password: str) -> User:
     return user
 
 
-def change_password(user: User, current_password: str, new_password: str) -> None:
+def replace_password(user: User, current_password: str, new_password: str) -> None:
     """Replace the password after checking the current one; the caller ends the sessions."""
     if not user.check_password(current_password):
         logger.info(

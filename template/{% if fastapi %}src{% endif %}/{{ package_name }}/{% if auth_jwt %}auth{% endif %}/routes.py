@@ -40,7 +40,7 @@ async def login(
     # Counted before the check, successful or not: after the limit even the right password
     # is refused, so the limit really bounds the number of guesses.
     await throttle.check(account=data.email, client=client)
-    return await service.login(session, settings, data.email, data.password)
+    return await service.start_session(session, settings, data.email, data.password)
 
 
 @router.post(

@@ -38,7 +38,9 @@ def _issue_pair(settings: Settings, login: LoginSession) -> TokenPair:
     )
 
 
-async def login(session: AsyncSession, settings: Settings, email: str, password: str) -> TokenPair:
+async def start_session(
+    session: AsyncSession, settings: Settings, email: str, password: str
+) -> TokenPair:
     """Check the credentials and open a login session; returns its first token pair."""
     user = await authenticate(session, email, password)
     login = LoginSession(

@@ -57,7 +57,7 @@ async def login(  # noqa: PLR0913  (FastAPI injects each of these)
     # Counted before the check, successful or not: after the limit even the right password
     # is refused, so the limit really bounds the number of guesses.
     await throttle.check(account=data.email, client=client)
-    new = await service.login(session, settings, data.email, data.password, previous_cookie)
+    new = await service.start_session(session, settings, data.email, data.password, previous_cookie)
     response.set_cookie(
         settings.session_cookie_name,
         new.cookie_value,

@@ -43,7 +43,7 @@ class NewSession:
     csrf_token: str
 
 
-async def login(
+async def start_session(
     session: AsyncSession,
     settings: Settings,
     email: str,

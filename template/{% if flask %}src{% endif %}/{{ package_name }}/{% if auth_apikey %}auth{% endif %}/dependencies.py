@@ -37,7 +37,7 @@ def current_user() -> User:
         if not key:
             msg = "Authentication is required."
             raise AuthenticationError(msg)
-        found = service.authenticate(get_session(), key)
+        found = service.authenticate_key(get_session(), key)
         if found is None:
             logger.info("auth.apikey_invalid")
             get_throttle().check(account=None, client=client_address())

@@ -81,7 +81,7 @@ def revoke_key(session: Session, key_id: uuid.UUID, user_id: uuid.UUID | None = 
     return record
 
 
-def authenticate(session: Session, key: str) -> tuple[ApiKey, User] | None:
+def authenticate_key(session: Session, key: str) -> tuple[ApiKey, User] | None:
     """The live key and its active user, or None; one lookup by the unique hash."""
     if not key.startswith(KEY_PREFIX) or len(key) > KEY_MAX_LENGTH:
         return None

@@ -35,7 +35,7 @@ def _no_store(response: Response) -> Response:
 def login(body: LoginRequest) -> Response:
     """Exchange email and password for an access token and a refresh token."""
     check_attempt(body.email)
-    pair = service.login(get_session(), get_settings(), body.email, body.password)
+    pair = service.start_session(get_session(), get_settings(), body.email, body.password)
     return _no_store(json_response(pair))
 
 

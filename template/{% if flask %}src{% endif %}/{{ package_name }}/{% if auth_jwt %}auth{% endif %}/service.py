@@ -27,7 +27,7 @@ logger = structlog.get_logger(__name__)
 NOT_AUTHENTICATED = "The token is invalid or has expired."
 
 
-def login(session: Session, settings: Settings, email: str, password: str) -> TokenPair:
+def start_session(session: Session, settings: Settings, email: str, password: str) -> TokenPair:
     """Check the credentials and open a login session; its lifetime is fixed from here."""
     user = authenticate(session, email, password)
     login_session = LoginSession(

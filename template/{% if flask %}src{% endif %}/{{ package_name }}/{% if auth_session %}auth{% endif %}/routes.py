@@ -50,7 +50,9 @@ def login(body: LoginRequest) -> Response:
     """Log in: a new session cookie, and the CSRF token that writes must send back."""
     check_attempt(body.email)
     settings = get_settings()
-    new = service.login(get_session(), settings, body.email, body.password, session_cookie())
+    new = service.start_session(
+        get_session(), settings, body.email, body.password, session_cookie()
+    )
     response = _csrf_response(new.csrf_token)
     # __Host- (when Secure): this host only, Path=/, no Domain. Lax: not sent on
     # cross-site subrequests or form posts. HttpOnly: out of reach of page scripts.

@@ -41,7 +41,7 @@ def session_key(cookie: str) -> str:
     return hashlib.sha256(cookie.encode()).hexdigest()
 
 
-def login(
+def start_session(
     session: Session, settings: Settings, email: str, password: str, old_cookie: str | None
 ) -> NewSession:
     """Check the credentials and open a new session; one the browser still had is deleted,

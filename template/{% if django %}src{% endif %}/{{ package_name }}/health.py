@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from . import db
-from .errors import ServiceUnavailableError
+from .exceptions import ServiceUnavailableError
 from .shutdown import is_draining
 
 router = Router(tags=["health"])

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from .db import ping
 from .dependencies import SettingsDep
-from .errors import ServiceUnavailableError
+from .exceptions import ServiceUnavailableError
 from .shutdown import is_draining
 
 router = APIRouter(prefix="/health", tags=["health"])

@@ -13,7 +13,7 @@ from typing import Literal
 import jwt
 
 from ..config import Settings
-from ..errors import AuthenticationError
+from ..exceptions import AuthenticationError
 
 # Pinned: the algorithm comes from here, never from the token's header.
 ALGORITHM = "HS256"

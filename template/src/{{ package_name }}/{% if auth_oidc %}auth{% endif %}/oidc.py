@@ -19,7 +19,7 @@ import jwt
 import structlog
 
 from ..config import Settings
-from ..errors import AuthenticationError, ServiceUnavailableError
+from ..exceptions import AuthenticationError, ServiceUnavailableError
 
 logger = structlog.get_logger(__name__)
 

@@ -13,6 +13,10 @@ from pathlib import Path
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
+from ..exceptions import InvalidInputError
+from ..messages import PASSWORD_REFUSED
+from ..problems import FieldError
+
 PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 128
 
@@ -57,6 +61,16 @@ def password_problems(password: str, email: str | None = None) -> list[str]:
     if email and _resembles(password, email):
         problems.append("The password is too close to the email address.")
     return problems
+
+
+def check_password_policy(password: str, email: str, *, field: str) -> None:
+    """Raise a 422 naming ``field`` and every rule the password breaks (never quoting it)."""
+    if problems := password_problems(password, email):
+        errors = [
+            FieldError(loc=["body", field], message=text, type="password_policy")
+            for text in problems
+        ]
+        raise InvalidInputError(PASSWORD_REFUSED, errors)
 
 
 def _resembles(password: str, email: str) -> bool:

@@ -4,7 +4,7 @@ import structlog
 from django.http import HttpRequest
 from ninja.security import APIKeyHeader
 
-from ..errors import AuthenticationError
+from ..exceptions import AuthenticationError
 from ..users.models import ApiKey, User
 from .rate_limits import client_address, get_throttle
 from .service import KEY_PREFIX, PREFIX_LENGTH, authenticate_key

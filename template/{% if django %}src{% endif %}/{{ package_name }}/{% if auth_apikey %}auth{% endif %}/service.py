@@ -10,7 +10,7 @@ from datetime import timedelta
 import structlog
 from django.utils import timezone
 
-from ..errors import NotFoundError
+from ..exceptions import NotFoundError
 from ..users.models import ApiKey, User
 
 logger = structlog.get_logger(__name__)

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
-from ..errors import AuthenticationError
+from ..exceptions import AuthenticationError
 from ..users.models import LoginSession, User
 from .service import INVALID_TOKEN, live_session
 from .tokens import decode_token

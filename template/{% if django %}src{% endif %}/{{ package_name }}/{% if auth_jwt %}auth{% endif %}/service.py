@@ -7,7 +7,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from ..config import Settings
-from ..errors import AuthenticationError
+from ..exceptions import AuthenticationError
 from ..users.models import LoginSession, User
 from .schemas import TokenPair
 from .tokens import TokenClaims, decode_token, issue_token, new_token_id

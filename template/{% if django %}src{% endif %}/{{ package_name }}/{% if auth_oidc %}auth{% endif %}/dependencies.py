@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer
 
 from ..config import Settings
-from ..errors import AuthenticationError, PermissionDeniedError
+from ..exceptions import AuthenticationError, PermissionDeniedError
 from ..messages import missing_permission
 from ..users.models import User
 from ..users.service import get_or_create_user

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja.errors import HttpError
 from ninja.security import APIKeyCookie
 
-from ..errors import PermissionDeniedError
+from ..exceptions import PermissionDeniedError
 from ..messages import CSRF_FAILED
 from ..users.models import User
 

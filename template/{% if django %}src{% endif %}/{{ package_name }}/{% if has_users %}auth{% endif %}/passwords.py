@@ -6,7 +6,9 @@ No composition rules: length and a list of common passwords are what resist gues
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
-from ..errors import InvalidInputError
+from ..exceptions import InvalidInputError
+from ..messages import PASSWORD_REFUSED
+from ..problems import FieldError
 from ..users.models import User
 
 PASSWORD_MIN_LENGTH = 12
@@ -43,8 +45,7 @@ def check_password_policy(password: str, user: User, *, field: str = "password")
         password_validation.validate_password(password, user)
     except ValidationError as exc:
         errors = [
-            {"loc": ["body", field], "message": message, "type": "password_policy"}
+            FieldError(loc=["body", field], message=message, type="password_policy")
             for message in exc.messages
         ]
-        msg = "The password does not meet the password policy."
-        raise InvalidInputError(msg, errors=errors) from exc
+        raise InvalidInputError(PASSWORD_REFUSED, errors) from exc

@@ -2,7 +2,7 @@
 
 import structlog
 
-from ..errors import AuthenticationError
+from ..exceptions import AuthenticationError
 from ..users.models import User
 from ..users.service import get_user_by_email
 from .passwords import check_password_policy

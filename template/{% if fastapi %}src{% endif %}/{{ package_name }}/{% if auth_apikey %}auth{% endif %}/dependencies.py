@@ -7,7 +7,7 @@ from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader
 
 from ..dependencies import ClientDep, SessionDep
-from ..errors import AuthenticationError
+from ..exceptions import AuthenticationError
 from ..users.models import User
 from .service import authenticate_key
 from .throttle import Throttle

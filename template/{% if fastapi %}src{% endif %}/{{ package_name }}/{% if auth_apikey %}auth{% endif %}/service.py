@@ -16,7 +16,7 @@ import structlog
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..errors import NotFoundError
+from ..exceptions import NotFoundError
 from ..users.models import User
 from .models import ApiKey
 

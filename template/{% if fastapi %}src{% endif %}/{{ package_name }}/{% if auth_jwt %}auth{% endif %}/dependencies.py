@@ -9,7 +9,7 @@ from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ..dependencies import SessionDep, SettingsDep
-from ..errors import AuthenticationError
+from ..exceptions import AuthenticationError
 from ..users.models import User
 from .service import INVALID_TOKEN, authenticated_user
 from .tokens import decode_token

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..config import Settings
-from ..errors import AuthenticationError
+from ..exceptions import AuthenticationError
 from ..users.models import User
 from .credentials import authenticate, replace_password
 from .models import LoginSession

@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ..dependencies import ClientDep, SessionDep, SettingsDep
-from ..errors import AuthenticationError, PermissionDeniedError
+from ..exceptions import AuthenticationError, PermissionDeniedError
 from ..messages import missing_permission
 from ..users.models import User
 from ..users.service import get_or_create_identity

@@ -9,7 +9,7 @@ from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyCookie
 
 from ..dependencies import SessionDep, SettingsDep
-from ..errors import AuthenticationError, PermissionDeniedError
+from ..exceptions import AuthenticationError, PermissionDeniedError
 from ..messages import CSRF_FAILED
 from ..users.models import User
 from .models import WebSession

@@ -3,10 +3,15 @@
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..errors import AuthenticationError
+from ..exceptions import AuthenticationError
 from ..users.models import User
-from ..users.service import check_password_policy, get_user_by_email
-from .passwords import burn_verification_time, hash_password, verify_password
+from ..users.service import get_user_by_email
+from .passwords import (
+    burn_verification_time,
+    check_password_policy,
+    hash_password,
+    verify_password,
+)
 
 logger = structlog.get_logger(__name__)
 INVALID_CREDENTIALS = "The email address or password is incorrect."
@@ -42,7 +47,7 @@ async def replace_password(
     if not await _check_password(session, user, current_password):
         logger.info("auth.login_failed", user_id=str(user.id), reason="bad_password")
         raise AuthenticationError(INVALID_CREDENTIALS)
-    check_password_policy(new_password, user.email)
+    check_password_policy(new_password, user.email, field="new_password")
     user.password_hash = hash_password(new_password)
     await session.commit()
     logger.info("auth.password_changed", user_id=str(user.id))

@@ -5,8 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..auth.passwords import hash_password, password_problems
-from ..errors import UnprocessableError
+from ..auth.passwords import hash_password
 from .models import User
 from .schemas import UserCreate
 
@@ -15,12 +14,6 @@ logger = structlog.get_logger(__name__)
 
 def normalize_email(email: str) -> str:
     return email.strip().lower()
-
-
-def check_password_policy(password: str, email: str) -> None:
-    """422 with the reasons (never the password) when the policy refuses it."""
-    if problems := password_problems(password, email):
-        raise UnprocessableError(" ".join(problems))
 
 
 async def register(session: AsyncSession, data: UserCreate) -> None:

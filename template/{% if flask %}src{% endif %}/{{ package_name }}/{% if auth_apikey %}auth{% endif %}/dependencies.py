@@ -6,7 +6,7 @@ import structlog
 from flask import g, request
 
 from ..dependencies import get_session
-from ..errors import AuthenticationError
+from ..exceptions import AuthenticationError
 from ..users.models import User
 from . import service
 from .rate_limits import client_address, get_throttle

@@ -17,7 +17,7 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import NotFoundError
+from ..exceptions import NotFoundError
 from ..users.models import User
 from .models import PREFIX_LENGTH, ApiKey
 

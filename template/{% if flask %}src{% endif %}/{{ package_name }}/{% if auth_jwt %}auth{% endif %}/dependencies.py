@@ -7,7 +7,7 @@ import structlog
 from flask import g, request
 
 from ..dependencies import get_session, get_settings
-from ..errors import AuthenticationError
+from ..exceptions import AuthenticationError
 from ..users.models import User
 from .service import NOT_AUTHENTICATED, live_session
 from .tokens import decode_token

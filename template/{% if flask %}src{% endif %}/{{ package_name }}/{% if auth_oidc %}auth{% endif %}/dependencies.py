@@ -7,7 +7,7 @@ from flask import Flask, current_app, g, request
 
 from ..config import Settings
 from ..dependencies import get_session, get_settings
-from ..errors import AuthenticationError, PermissionDeniedError
+from ..exceptions import AuthenticationError, PermissionDeniedError
 from ..messages import missing_permission
 from ..users.models import User
 from ..users.service import get_or_create_user

@@ -7,7 +7,7 @@ import structlog
 from flask import g, request
 
 from ..dependencies import get_session, get_settings
-from ..errors import AuthenticationError, PermissionDeniedError
+from ..exceptions import AuthenticationError, PermissionDeniedError
 from ..messages import CSRF_FAILED
 from ..users.models import User
 from .models import WebSession

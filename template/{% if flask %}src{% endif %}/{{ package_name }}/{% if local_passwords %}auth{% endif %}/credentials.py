@@ -3,7 +3,7 @@
 import structlog
 from sqlalchemy.orm import Session
 
-from ..errors import AuthenticationError
+from ..exceptions import AuthenticationError
 from ..users.models import User
 from ..users.service import get_user_by_email, set_password
 from .passwords import burn_verification_time, verify_password

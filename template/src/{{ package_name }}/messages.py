@@ -6,7 +6,7 @@ INVALID_JSON = "The request body is not valid JSON."
 EXPECTED_JSON = "Expected application/json."
 CSRF_FAILED = "The X-CSRF-Token header is missing or wrong."
 HEADER_TOO_LARGE = "A request header is too large."
-POLICY_REFUSED_PASSWORD = "The password does not meet the password policy."
+WEAK_CREDENTIAL = "The password does not meet the password policy."
 
 
 def missing_permission(permission: str) -> str:

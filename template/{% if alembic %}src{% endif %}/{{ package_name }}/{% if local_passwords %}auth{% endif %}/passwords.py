@@ -14,7 +14,7 @@ from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
 from ..exceptions import InvalidInputError
-from ..messages import POLICY_REFUSED_PASSWORD
+from ..messages import WEAK_CREDENTIAL
 from ..problems import FieldError
 
 PASSWORD_MIN_LENGTH = 12
@@ -70,7 +70,7 @@ def check_password_policy(password: str, email: str, *, field: str) -> None:
             FieldError(loc=["body", field], message=text, type="password_policy")
             for text in problems
         ]
-        raise InvalidInputError(POLICY_REFUSED_PASSWORD, errors)
+        raise InvalidInputError(WEAK_CREDENTIAL, errors)
 
 
 def _resembles(password: str, email: str) -> bool:

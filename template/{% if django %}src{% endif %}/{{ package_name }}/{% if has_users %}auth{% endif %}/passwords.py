@@ -7,7 +7,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
 from ..exceptions import InvalidInputError
-from ..messages import POLICY_REFUSED_PASSWORD
+from ..messages import WEAK_CREDENTIAL
 from ..problems import FieldError
 from ..users.models import User
 
@@ -48,4 +48,4 @@ def check_password_policy(password: str, user: User, *, field: str = "password")
             FieldError(loc=["body", field], message=message, type="password_policy")
             for message in exc.messages
         ]
-        raise InvalidInputError(POLICY_REFUSED_PASSWORD, errors) from exc
+        raise InvalidInputError(WEAK_CREDENTIAL, errors) from exc

@@ -1,8 +1,9 @@
-"""Test helpers of every framework: problem+json and JSON bodies, from httpx2 responses."""
+"""Test helpers of every framework: problem+json and JSON bodies, security headers, from
+httpx2 responses."""
 
 from typing import Any
 
-from httpx2 import Response
+from httpx2 import Headers, Response
 
 
 def assert_problem(response: Response, status: int) -> dict[str, Any]:
@@ -20,3 +21,13 @@ def json_body(response: Response) -> Any:
     """The response's JSON body; fails the test, showing the body, when there is none."""
     assert response.headers.get("content-type", "").startswith("application/json"), response.text
     return response.json()
+
+
+def assert_security_headers(headers: Headers) -> None:
+    """The headers every response carries, whichever part of the service answered."""
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert headers["referrer-policy"] == "same-origin"
+    assert headers["cache-control"] == "no-store"
+    assert "server" not in headers

@@ -94,10 +94,6 @@ FRAMEWORK_ONLY: dict[str, tuple[set[str], str]] = {
         {"fastapi", "flask"},
         "Django ships its own list (CommonPasswordValidator)",
     ),
-    "tests/auth/test_session_storage.py": (
-        {"fastapi", "flask"},
-        "sessions in the service's own table; Django's are django.contrib.sessions",
-    ),
     "tests/auth/test_passwords.py": (
         {"fastapi", "flask"},
         "pwdlib hashing; Django's hashers and validators are Django's own",

@@ -101,6 +101,10 @@ class CI:
     refusal: str | None = None
 
 
+# Traces (tracing.py): each framework adds its OpenTelemetry instrumentation; the SQLAlchemy
+# stacks trace their queries with this one (Django's are traced by an execute_wrapper).
+SQLALCHEMY_TRACING = ("opentelemetry-instrumentation-sqlalchemy>=0.66b1",)
+
 FRAMEWORKS: dict[str, Framework] = {
     "fastapi": Framework(
         key="fastapi",
@@ -113,6 +117,8 @@ FRAMEWORKS: dict[str, Framework] = {
             "fastapi-offline>=1.7.7",
             "sqlalchemy[asyncio]>=2.1",
             "alembic>=1.20",
+            *SQLALCHEMY_TRACING,
+            "opentelemetry-instrumentation-fastapi>=0.66b1",
         ),
         dev_dependencies=(),
         is_async=True,
@@ -131,6 +137,7 @@ FRAMEWORKS: dict[str, Framework] = {
             "dj-database-url>=3.1",
             "gunicorn>=27.0",
             "whitenoise>=6.12",
+            "opentelemetry-instrumentation-django>=0.66b1",
         ),
         dev_dependencies=("django-stubs>=6.1", "pytest-django>=4.14", "types-gunicorn>=26.2"),
         is_async=False,
@@ -156,6 +163,10 @@ FRAMEWORKS: dict[str, Framework] = {
             "gunicorn>=27.0",
             "sqlalchemy>=2.1",
             "alembic>=1.20",
+            *SQLALCHEMY_TRACING,
+            # The SQLAlchemy instrumentation imports SQLAlchemy's asyncio module: greenlet.
+            "greenlet>=3.2",
+            "opentelemetry-instrumentation-flask>=0.66b1",
         ),
         dev_dependencies=("types-gunicorn>=26.2",),
         is_async=False,
@@ -234,7 +245,12 @@ AUTHS: dict[str, Auth] = {
         key="oidc",
         label="OAuth2 / OIDC",
         # PyJWK (the provider's RSA and EC keys) and RS/ES signatures need the crypto extra.
-        dependencies=("pyjwt[crypto]>=2.15", "limits[redis]>=5.8"),
+        # The verifier fetches discovery and keys with urllib: its spans (tracing.py).
+        dependencies=(
+            "pyjwt[crypto]>=2.15",
+            "limits[redis]>=5.8",
+            "opentelemetry-instrumentation-urllib>=0.66b1",
+        ),
         summary="OAuth2 / OIDC access tokens from your identity provider",
     ),
     "session": Auth(
@@ -300,6 +316,9 @@ COMMON_DEPENDENCIES: tuple[str, ...] = (
     "pydantic>=2.14",
     "pydantic-settings>=2.16",
     "structlog>=26.1",
+    # Traces over OTLP/HTTP when an endpoint is set (tracing.py).
+    "opentelemetry-sdk>=1.45",
+    "opentelemetry-exporter-otlp-proto-http>=1.45",
 )
 
 

@@ -1,14 +1,16 @@
 """Logging: structlog over the standard library, so our logs and the server's share one format.
 
 JSON lines in production, coloured console lines in development; every line carries the
-request id of the request being served. What differs by framework (which loggers are the
-server's, where the request id is kept, how an access line reads) is in log_sources.py.
+request id of the request being served, and its trace and span ids when it is traced
+(tracing.py). What differs by framework (which loggers are the server's, where the request
+id is kept, how an access line reads) is in log_sources.py.
 """
 
 import logging
 import sys
 
 import structlog
+from opentelemetry import trace
 from structlog.tracebacks import ExceptionDictTransformer
 from structlog.types import EventDict, Processor, WrappedLogger
 
@@ -19,6 +21,15 @@ from .log_sources import LEVELS, ROUTED_LOGGERS, access_fields, current_request_
 def _add_request_id(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
     if (request_id := current_request_id()) is not None:
         event_dict.setdefault("request_id", request_id)
+    return event_dict
+
+
+def _add_trace_ids(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
+    """The ids of the current span, as trace stores print them: the log line leads to its trace."""
+    context = trace.get_current_span().get_span_context()
+    if context.is_valid:  # not inside a traced request: no ids (and tracing off costs this)
+        event_dict.setdefault("trace_id", trace.format_trace_id(context.trace_id))
+        event_dict.setdefault("span_id", trace.format_span_id(context.span_id))
     return event_dict
 
 
@@ -35,6 +46,7 @@ def configure_logging(settings: Settings) -> None:
     shared: list[Processor] = [
         structlog.contextvars.merge_contextvars,
         _add_request_id,
+        _add_trace_ids,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),

@@ -300,6 +300,8 @@ COMMON_DEPENDENCIES: tuple[str, ...] = (
     "pydantic>=2.14",
     "pydantic-settings>=2.16",
     "structlog>=26.1",
+    # Metrics in the Prometheus format, summed over the worker processes (metrics.py).
+    "prometheus-client>=0.26",
 )
 
 

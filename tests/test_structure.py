@@ -85,6 +85,10 @@ FRAMEWORK_ONLY: dict[str, tuple[set[str], str]] = {
     # SQLAlchemy and Alembic (FastAPI, Flask); Django has its ORM and migrations.
     "src/<package>/models.py": ({"fastapi", "flask"}, "SQLAlchemy declarative base"),
     "src/<package>/timestamps.py": ({"fastapi", "flask"}, "SQLAlchemy timezone-aware column"),
+    "src/<package>/pool_metrics.py": (
+        {"fastapi", "flask"},
+        "SQLAlchemy's connection pool as metrics; Django keeps no pool",
+    ),
     "tests/test_timestamps.py": ({"fastapi", "flask"}, "SQLAlchemy timezone-aware column"),
     "src/<package>/auth/models.py": (
         {"fastapi", "flask"},

@@ -319,6 +319,8 @@ COMMON_DEPENDENCIES: tuple[str, ...] = (
     # Traces over OTLP/HTTP when an endpoint is set (tracing.py).
     "opentelemetry-sdk>=1.45",
     "opentelemetry-exporter-otlp-proto-http>=1.45",
+    # Metrics in the Prometheus format, summed over the worker processes (metrics.py).
+    "prometheus-client>=0.26",
 )
 
 

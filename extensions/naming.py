@@ -22,6 +22,7 @@ _THIRD_PARTY = frozenset(
         "pwdlib",
         "pydantic",
         "pydantic_settings",
+        "prometheus_client",
         "pytest",
         "ruff",
         "sqlalchemy",

@@ -417,10 +417,16 @@ def test_traffic_reaches_the_pods_only_through_the_ingress(project: Path) -> Non
         for workload in (item for item in objects if item["kind"] in {"Deployment", "Job"}):
             assert selector.items() <= pod_labels(workload).items(), "every pod is covered"
         assert policy["spec"]["policyTypes"] == ["Ingress"]
-        [rule] = policy["spec"]["ingress"]
+        rule, scrape = policy["spec"]["ingress"]
         [peer] = rule["from"]
         assert set(peer) == {"namespaceSelector", "podSelector"}, "the controller's pods only"
         assert [port["port"] for port in rule["ports"]] == ["http"]
+        # Prometheus reaches the metrics port, which no Service or Ingress names.
+        [monitoring] = scrape["from"]
+        assert set(monitoring) == {"namespaceSelector"}
+        assert [port["port"] for port in scrape["ports"]] == ["metrics"]
+        assert "metrics" in ports
+        assert "metrics" not in {port["targetPort"] for port in service["spec"]["ports"]}
 
 
 def test_settings_come_from_the_configmap_and_secrets_from_the_secret(project: Path) -> None:
@@ -473,7 +479,9 @@ def test_probes_shutdown_and_hosts_match_the_service(project: Path) -> None:
         env, _ = environment(server, objects)
         port = int(setting(service, env, "PORT"))
         ports = {entry["name"]: entry["containerPort"] for entry in server["ports"]}
-        assert ports == {"http": port}, "the container port is the one the service listens on"
+        metrics_port = int(setting(service, env, "METRICS_PORT"))
+        assert ports == {"http": port, "metrics": metrics_port}, "the ports the service listens on"
+        assert setting(service, env, "METRICS_HOST") == "0.0.0.0"  # noqa: S104 (the scraper's)
         assert setting(service, env, "HOST") == "0.0.0.0"  # noqa: S104 (the pod's network)
         probes = {kind: server[f"{kind}Probe"]["httpGet"] for kind in ("startup", "liveness", "readiness")}  # fmt: skip
         assert probes["startup"]["path"] == probes["liveness"]["path"] == "/health/live"

@@ -93,6 +93,10 @@ FRAMEWORK_ONLY: dict[str, tuple[set[str], str]] = {
         "SQLAlchemy's base, driver URL and engine options; Django's ORM reads DATABASES",
     ),
     "src/<package>/timestamps.py": ({"fastapi", "flask"}, "SQLAlchemy timezone-aware column"),
+    "src/<package>/pool_metrics.py": (
+        {"fastapi", "flask"},
+        "SQLAlchemy's connection pool as metrics; Django keeps no pool",
+    ),
     "tests/test_timestamps.py": ({"fastapi", "flask"}, "SQLAlchemy timezone-aware column"),
     "src/<package>/auth/models.py": (
         {"fastapi", "flask"},

@@ -16,6 +16,7 @@ from structlog.types import EventDict, Processor, WrappedLogger
 
 from .config import Settings
 from .log_sources import LEVELS, ROUTED_LOGGERS, access_fields, current_request_id
+from .metrics import count_auth_failures
 
 
 def _add_request_id(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
@@ -63,7 +64,12 @@ def configure_logging(settings: Settings) -> None:
     )
 
     structlog.configure(
-        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        # Failed authentications are counted from their log events, whatever the level.
+        processors=[
+            *shared,
+            count_auth_failures,
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+        ],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,

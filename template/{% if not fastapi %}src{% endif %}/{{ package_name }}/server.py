@@ -20,10 +20,12 @@ from gunicorn.arbiter import Arbiter
 from gunicorn.config import Config
 from gunicorn.http import wsgi
 from gunicorn.http.message import Request
+from gunicorn.workers.base import Worker
 
 from .config import Settings
 from .gunicorn_internals import drop_server_header
 from .last_resort import ProblemOnCrash
+from .metrics import forget_process, start_exporter, use_process_directory
 from .proxies import TrustedProxies
 from .shutdown import delay_sigterm
 
@@ -79,6 +81,22 @@ def _drain_after_sigterm(seconds: float) -> Callable[[Arbiter], None]:
     return when_ready
 
 
+def _when_ready(settings: Settings) -> Callable[[Arbiter], None]:
+    drain = _drain_after_sigterm(settings.shutdown_delay)
+
+    def when_ready(arbiter: Arbiter) -> None:
+        drain(arbiter)
+        if settings.metrics_port:
+            # The master outlives its workers: its exporter sums theirs (metrics.py).
+            start_exporter(settings)
+
+    return when_ready
+
+
+def _forget_worker(_: Arbiter, worker: Worker) -> None:
+    forget_process(int(worker.pid))
+
+
 def options(settings: Settings, *, preload: bool) -> dict[str, Any]:
     """gunicorn's settings, all derived from the service's Settings."""
     return {
@@ -97,7 +115,8 @@ def options(settings: Settings, *, preload: bool) -> dict[str, Any]:
         "loglevel": settings.log_level.lower(),
         # No runtime control socket: nothing should reconfigure a container from inside.
         "control_socket_disable": True,
-        "when_ready": _drain_after_sigterm(settings.shutdown_delay),
+        "when_ready": _when_ready(settings),
+        "child_exit": _forget_worker,
     }
 
 
@@ -130,4 +149,7 @@ def serve(settings: Settings, load_app: Callable[[], WSGIApplication], *, preloa
     otherwise each worker builds its own (for an app that opens resources as it is built).
     """
     drop_server_header()
+    if settings.metrics_port:
+        # Before the app is loaded and the workers fork: they all write their samples there.
+        use_process_directory()
     Server(settings, load_app, preload=preload).run()

@@ -38,9 +38,15 @@ def test_a_new_key_is_shown_once_and_works(client: Client, account: Account) -> 
     assert json_body(client.get(ME, headers={"X-API-Key": key}))["email"] == account.email
 
     listed = own_keys(client, account)
+    # Oldest first, but keys made within the same second (MySQL's resolution) tie.
     assert sorted(entry["name"] for entry in listed) == ["deploy bot", "tests"]
     assert key not in json.dumps(listed)
     assert all("key" not in entry and "key_hash" not in entry for entry in listed)
+
+
+def test_names_are_stripped_and_blank_ones_refused(client: Client, account: Account) -> None:
+    assert new_key(client, account, " deploy bot ")["name"] == "deploy bot"
+    assert_problem(client.post(KEYS, json={"name": "  "}, headers=account.headers), 422)
 
 
 def test_keys_carry_at_least_128_random_bits(account: Account) -> None:

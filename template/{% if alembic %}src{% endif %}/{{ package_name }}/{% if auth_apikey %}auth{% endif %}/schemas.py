@@ -1,12 +1,18 @@
 """Request and response bodies of the API keys API."""
 
 import uuid
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from ..text import Text
+from ..text import NoNul
 from ..timestamps import UtcDatetime
 from .models import NAME_MAX_LENGTH
+
+# Surrounding blanks are dropped, so a blank name is refused like an empty one.
+KeyName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX_LENGTH), NoNul
+]
 
 
 class ApiKeyCreate(BaseModel):
@@ -14,7 +20,7 @@ class ApiKeyCreate(BaseModel):
         extra="forbid", json_schema_extra={"example": {"name": "nightly export"}}
     )
 
-    name: Text = Field(min_length=1, max_length=NAME_MAX_LENGTH, description="What uses the key")
+    name: KeyName = Field(description="What uses the key")
 
 
 class ApiKeyRead(BaseModel):

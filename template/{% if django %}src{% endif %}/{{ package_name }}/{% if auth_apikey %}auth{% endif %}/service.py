@@ -46,7 +46,7 @@ def create_api_key(user: User, name: str) -> NewKey:
 
 
 def list_api_keys(user_id: uuid.UUID) -> list[ApiKey]:
-    return list(ApiKey.objects.filter(user_id=user_id).order_by("-created_at", "id"))
+    return list(ApiKey.objects.filter(user_id=user_id).order_by("created_at", "id"))
 
 
 def revoke_api_key(user_id: uuid.UUID | None, key_id: uuid.UUID) -> ApiKey:

@@ -1,17 +1,10 @@
-"""Fixtures of every framework's suite, loaded by `conftest.py` (`pytest_plugins`){% if auth_oidc %}: the
-test secret key and the stand-in identity provider{% else %}: the test secret key{% endif %}."""
-{%- if auth_oidc %}
+"""The stand-in identity provider as fixtures, loaded by `conftest.py` (`pytest_plugins`)."""
 
 from collections.abc import Iterator
 
 import pytest
 
 from .identity_provider import IdentityProvider, serve
-{%- endif %}
-
-# 64 bytes: long enough for every HMAC algorithm, so algorithm tests do not warn.
-TEST_SECRET_KEY = "test-secret-key-" + "x" * 48
-{%- if auth_oidc %}
 
 
 @pytest.fixture(scope="session")
@@ -26,4 +19,3 @@ def identity_provider(served_provider: IdentityProvider) -> IdentityProvider:
     """The identity provider, with one fresh signing key for this test."""
     served_provider.reset()
     return served_provider
-{%- endif %}

@@ -110,6 +110,10 @@ FRAMEWORK_ONLY: dict[str, tuple[set[str], str]] = {
         {"fastapi", "flask"},
         "SQLAlchemy needs the driver in the URL; Django's ENGINE is tested per database kind",
     ),
+    "tests/test_event_loop.py": (
+        {"fastapi"},
+        "FastAPI hands a plain `def` endpoint or dependency to a worker thread",
+    ),
     "tests/test_server_errors.py": (
         {"fastapi", "flask"},
         "failures injected into SQLAlchemy's pool; Django's are in test_errors.py",

@@ -114,6 +114,22 @@ FRAMEWORK_ONLY: dict[str, tuple[set[str], str]] = {
         {"fastapi", "flask"},
         "on SQLite Django's test databases come from pytest-django",
     ),
+    "tests/sqlalchemy_fixtures.py": (
+        {"fastapi", "flask"},
+        "the SQLAlchemy database and settings fixtures; Django's come from pytest-django",
+    ),
+    "tests/test_database_url.py": (
+        {"fastapi", "flask"},
+        "SQLAlchemy needs the driver in the URL; Django's ENGINE is tested per database kind",
+    ),
+    "tests/test_event_loop.py": (
+        {"fastapi"},
+        "FastAPI hands a plain `def` endpoint or dependency to a worker thread",
+    ),
+    "tests/test_server_errors.py": (
+        {"fastapi", "flask"},
+        "failures injected into SQLAlchemy's pool; Django's are in test_errors.py",
+    ),
     # Servers: uvicorn (FastAPI) and gunicorn (Django, Flask).
     "src/<package>/server.py": ({"django", "flask"}, "gunicorn's application and logger"),
     "tests/test_server.py": ({"django", "flask"}, "gunicorn's application and logger"),

@@ -27,41 +27,10 @@ from ninja.errors import AuthenticationError as NinjaAuthenticationError
 from ninja.errors import HttpError, ValidationError
 
 from .db import is_unavailable
-from .exceptions import (
-    AuthenticationError,
-    ConflictError,
-    DomainError,
-    InvalidInputError,
-    NotFoundError,
-    PermissionDeniedError,
-    ServiceUnavailableError,
-)
+from .exceptions import AuthenticationError, DomainError
 from .messages import EXPECTED_JSON, INVALID_JSON, INVALID_REQUEST
 from .problems import PROBLEM_JSON, problem_body, public_message
 from .request_id import current_request_id
-
-# What the service imports from here: its errors, and the parts of the problem document
-# (problems.py) that it sends.
-__all__ = [
-    "PROBLEM_JSON",
-    "AuthenticationError",
-    "ConflictError",
-    "DomainError",
-    "InvalidInputError",
-    "MethodNotAllowedMiddleware",
-    "NotFoundError",
-    "PermissionDeniedError",
-    "ServiceUnavailableError",
-    "bad_request",
-    "database_unavailable",
-    "install_error_handlers",
-    "not_found",
-    "permission_denied",
-    "problem",
-    "problem_handler",
-    "server_error",
-    "too_many_requests",
-]
 
 logger = structlog.get_logger(__name__)
 

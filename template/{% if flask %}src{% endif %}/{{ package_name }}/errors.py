@@ -14,37 +14,10 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from .db import is_unavailable
-from .exceptions import (
-    AuthenticationError,
-    ConflictError,
-    DomainError,
-    InvalidInputError,
-    NotFoundError,
-    PermissionDeniedError,
-    ServiceUnavailableError,
-)
+from .exceptions import DomainError, InvalidInputError
 from .messages import EXPECTED_JSON, INVALID_JSON, INVALID_REQUEST
 from .problems import PROBLEM_JSON, FieldError, Problem, public_message
 from .request_id import current_request_id
-
-# What the service imports from here: its errors, and the parts of the problem document
-# (problems.py) that it sends.
-__all__ = [
-    "PROBLEM_JSON",
-    "AuthenticationError",
-    "ConflictError",
-    "DomainError",
-    "FieldError",
-    "InvalidInputError",
-    "NotFoundError",
-    "PermissionDeniedError",
-    "Problem",
-    "RequestJSONProvider",
-    "ServiceUnavailableError",
-    "install_error_handlers",
-    "problem",
-    "validation_problem",
-]
 
 logger = structlog.get_logger(__name__)
 

@@ -13,8 +13,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .db import ping
 from .dependencies import get_engine, get_settings
-from .errors import Problem
 from .exceptions import ServiceUnavailableError
+from .problems import Problem
 from .responses import json_response
 from .shutdown import is_draining
 

@@ -8,7 +8,7 @@ from ninja import Router, Status
 
 from . import service
 from .dependencies import authenticated, current_user
-from .schemas import ApiKeyCreate, ApiKeyRead, NewApiKey
+from .schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead
 
 router = Router(tags=["api-keys"], auth=authenticated)
 # Error bodies are problem+json (see the README); Ninja lists these statuses without a schema.
@@ -17,24 +17,22 @@ _ERRORS = {HTTPStatus.UNAUTHORIZED: None, HTTPStatus.TOO_MANY_REQUESTS: None}
 
 @router.get("", summary="List API keys", response={HTTPStatus.OK: list[ApiKeyRead], **_ERRORS})
 def list_api_keys(request: HttpRequest) -> list[ApiKeyRead]:
-    """Your keys, newest first; the keys themselves are never shown again."""
+    """Your keys, oldest first; the keys themselves are never shown again."""
     keys = service.list_api_keys(current_user(request).id)
     return [ApiKeyRead.model_validate(key) for key in keys]
 
 
-@router.post("", summary="Create an API key", response={HTTPStatus.CREATED: NewApiKey, **_ERRORS})
+@router.post(
+    "", summary="Create an API key", response={HTTPStatus.CREATED: ApiKeyCreated, **_ERRORS}
+)
 def create_api_key(
     request: HttpRequest, response: HttpResponse, data: ApiKeyCreate
-) -> Status[NewApiKey]:
+) -> Status[ApiKeyCreated]:
     """A new key for your account: store it now, it is shown only in this response."""
     created = service.create_api_key(current_user(request), data.name)
     response["Cache-Control"] = "no-store"
-    body = NewApiKey(
-        id=created.api_key.id,
-        name=created.api_key.name,
-        prefix=created.api_key.prefix,
-        key=created.key,
-        created_at=created.api_key.created_at,
+    body = ApiKeyCreated(
+        **ApiKeyRead.model_validate(created.api_key).model_dump(), key=created.key
     )
     return Status(HTTPStatus.CREATED, body)
 

@@ -9,7 +9,7 @@ from flask_openapi3.models.tag import Tag
 from pydantic import BaseModel, RootModel
 
 from ..dependencies import get_session
-from ..errors import Problem
+from ..problems import Problem
 from ..responses import json_response, no_content
 from . import service
 from .dependencies import SECURITY, current_user, require_user

@@ -8,7 +8,7 @@ from flask_openapi3.models.tag import Tag
 from flask_openapi3.types import ResponseDict
 
 from ..dependencies import get_session, get_settings
-from ..errors import Problem
+from ..problems import Problem
 from ..responses import json_response, no_content
 from . import service
 from .dependencies import SECURITY, current_login_session_id, current_user

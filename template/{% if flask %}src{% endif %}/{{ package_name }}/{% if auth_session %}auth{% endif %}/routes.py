@@ -9,7 +9,7 @@ from flask_openapi3.models.tag import Tag
 
 from ..config import Settings
 from ..dependencies import get_session, get_settings
-from ..errors import Problem
+from ..problems import Problem
 from ..responses import json_response, no_content
 from . import service
 from .dependencies import SECURITY, current_user, current_web_session, session_cookie

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from ....auth.service import revoke_api_key
-from ....errors import NotFoundError
+from ....exceptions import NotFoundError
 
 
 class Command(BaseCommand):

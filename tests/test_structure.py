@@ -86,6 +86,10 @@ FRAMEWORK_ONLY: dict[str, tuple[set[str], str]] = {
         {"django"},
         "Django's admin signs staff in with passwords under every auth scheme",
     ),
+    "src/<package>/auth/password_policy.py": (
+        {"django"},
+        "Django's admin signs staff in with passwords under every auth scheme",
+    ),
     # SQLAlchemy and Alembic (FastAPI, Flask); Django has its ORM and migrations.
     "src/<package>/models.py": ({"fastapi", "flask"}, "SQLAlchemy declarative base"),
     "src/<package>/orm.py": (

@@ -16,16 +16,8 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 from ..exceptions import InvalidInputError
 from ..messages import WEAK_CREDENTIAL
 from ..problems import FieldError
+from .password_policy import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 
-PASSWORD_MIN_LENGTH = 12
-PASSWORD_MAX_LENGTH = 128
-
-# The policy in words, for the OpenAPI document: JSON Schema can say the lengths, not the rest.
-PASSWORD_POLICY = (
-    f"{PASSWORD_MIN_LENGTH} to {PASSWORD_MAX_LENGTH} characters, not one of the 20 000 most "
-    "common passwords and not the account's email address (nor the part before the @). "
-    "No composition rules: a long passphrase is best. Any other password is refused with 422."
-)
 # Django's list (BSD licence): Royce Williams' 20 000 most common passwords, lower-cased.
 _COMMON_PASSWORDS = Path(__file__).with_name("common-passwords.txt.gz")
 

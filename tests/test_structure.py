@@ -78,6 +78,10 @@ FRAMEWORK_ONLY: dict[str, tuple[set[str], str]] = {
         {"django"},
         "Django keeps sessions in django.contrib.sessions: only timeouts and the CSRF view",
     ),
+    "src/<package>/auth/csrf.py": (
+        {"fastapi", "flask"},
+        "the session scheme's CSRF check (Django's CsrfViewMiddleware does it there)",
+    ),
     "src/<package>/auth/service.py": (
         {"fastapi", "flask"},
         "cookie sessions stored by the service (Django's are django.contrib.sessions)",

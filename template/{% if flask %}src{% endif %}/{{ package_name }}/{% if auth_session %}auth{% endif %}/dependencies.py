@@ -1,22 +1,19 @@
 """The current user, taken from the session cookie; CSRF checks for unsafe methods."""
 
-import hmac
 from typing import Any, cast
 
 import structlog
 from flask import g, request
 
 from ..dependencies import get_session, get_settings
-from ..exceptions import AuthenticationError, PermissionDeniedError
-from ..messages import CSRF_FAILED
+from ..exceptions import AuthenticationError
 from ..users.models import User
+from .csrf import CSRF_HEADER, check_csrf
 from .models import WebSession
 from .service import live_session
 
 logger = structlog.get_logger(__name__)
 
-CSRF_HEADER = "X-CSRF-Token"
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SESSION_SCHEME = "SessionCookie"
 SECURITY_SCHEMES: dict[str, Any] = {
     SESSION_SCHEME: {
@@ -28,10 +25,6 @@ SECURITY_SCHEMES: dict[str, Any] = {
     }
 }
 SECURITY: list[dict[str, list[str]]] = [{SESSION_SCHEME: []}]
-
-
-class CsrfError(PermissionDeniedError):
-    pass
 
 
 def session_cookie() -> str | None:
@@ -52,11 +45,8 @@ def current_web_session() -> WebSession:
             msg = "The session has expired; log in again."
             raise AuthenticationError(msg)
         web_session, user = found
-        if request.method not in SAFE_METHODS:
-            sent = request.headers.get(CSRF_HEADER, "")
-            if not hmac.compare_digest(sent.encode(), web_session.csrf_token.encode()):
-                logger.warning("auth.csrf_failed", user_id=str(user.id), method=request.method)
-                raise CsrfError(CSRF_FAILED)
+        sent = request.headers.get(CSRF_HEADER, "")
+        check_csrf(request.method, sent, web_session.csrf_token, user_id=str(user.id))
         g.web_session, g.current_user = web_session, user
     return cast(WebSession, g.web_session)
 

@@ -31,9 +31,7 @@ def create_api_key(
     """A new key for your account: store it now, it is shown only in this response."""
     created = service.create_api_key(current_user(request), data.name)
     response["Cache-Control"] = "no-store"
-    body = ApiKeyCreated(
-        **ApiKeyRead.model_validate(created.api_key).model_dump(), key=created.key
-    )
+    body = ApiKeyCreated(**ApiKeyRead.model_validate(created.api_key).model_dump(), key=created.key)
     return Status(HTTPStatus.CREATED, body)
 
 

@@ -3,9 +3,12 @@ and the static checks that need no installed dependencies (ruff format and lint,
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 import tomllib
@@ -75,6 +78,8 @@ DJANGO_USER_FILES = {"src/{pkg}/users/apps.py", "src/{pkg}/users/migrations/0001
 # A Jinja expression or statement, or a template file name; not Python's nested dict braces.
 JINJA_LEFTOVER = re.compile(r"\{\{\s*[A-Za-z_][\w.]*\s*(\|[^}]*)?\}\}|\{%-?\s*[a-z]+|\{#|\.jinja\b")
 GITHUB_EXPRESSION = re.compile(r"\$\{\{[^}]*\}\}")
+# Grafana's legend templates ("{{route}}") look like Jinja expressions.
+GRAFANA_LEGEND = re.compile(r'"legendFormat": "[^"]*"')
 
 
 @pytest.fixture(scope="module", params=COMBINATIONS, ids=[combination_id(c) for c in COMBINATIONS])
@@ -125,7 +130,7 @@ def test_no_template_syntax_left(project: Path) -> None:
         # Mako templates are Alembic's; .gz is the bundled common-password list.
         if not path.is_file() or path.suffix in (".mako", ".gz"):
             continue
-        text = GITHUB_EXPRESSION.sub("", path.read_text())
+        text = GRAFANA_LEGEND.sub("", GITHUB_EXPRESSION.sub("", path.read_text()))
         assert not JINJA_LEFTOVER.search(text), path
 
 
@@ -261,6 +266,92 @@ def test_compose_file_is_valid(project: Path) -> None:
     tool(project, "docker-compose", "config", "--quiet", inputs=compose)
     schema = ("check-jsonschema", "--builtin-schema", "vendor.compose-spec", "compose.yaml")
     tool(project, *schema, inputs=compose)
+    # The opt-in profile: Prometheus, Grafana and Jaeger next to the app.
+    profile = ("--profile", "observability")
+    tool(project, "docker-compose", *profile, "config", "--quiet", inputs=compose)
+    services = yaml.safe_load((project / "compose.yaml").read_text())["services"]
+    assert {"prometheus", "grafana", "jaeger"} <= services.keys()
+    for service in ("prometheus", "grafana", "jaeger"):
+        assert services[service]["profiles"] == ["observability"]
+    # Every file the profile mounts is in the project (compose's config does not look).
+    mounted = [
+        volume.split(":")[0]
+        for service in services.values()
+        for volume in service.get("volumes", [])
+        if volume.startswith("./")
+    ]
+    assert mounted
+    assert all((project / source).exists() for source in mounted), mounted
+
+
+PROMTOOL = shutil.which("promtool") or "/usr/bin/promtool"
+needs_promtool = pytest.mark.skipif(
+    not Path(PROMTOOL).exists(),
+    reason="needs promtool (Debian's prometheus package; .ci/run installs it)",
+)
+RULES = "observability/prometheus"
+
+
+@needs_promtool
+def test_alert_rules_pass_promtool_and_their_unit_tests(project: Path) -> None:
+    """The rules parse, the local Prometheus config loads them, and their unit tests (series
+    fed in, alerts expected to fire or stay quiet) pass."""
+    tool(project, PROMTOOL, "check", "rules", f"{RULES}/alerts.yml", inputs=(RULES,))
+    tool(project, PROMTOOL, "check", "config", f"{RULES}/prometheus.yml", inputs=(RULES,))
+    tool(project, PROMTOOL, "test", "rules", f"{RULES}/alerts.test.yml", inputs=(RULES,))
+
+
+def exported_metrics(project: Path) -> set[str]:
+    """The series names the service's metrics.py defines, as Prometheus scrapes them."""
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    source = (project / "src" / answers["package_name"] / "metrics.py").read_text()
+    names: set[str] = set()
+    for kind, name in re.findall(r'\b(Counter|Gauge|Histogram)\(\s*"(\w+)"', source):
+        suffixes = ("_bucket", "_sum", "_count") if kind == "Histogram" else ("",)
+        names |= {name + suffix for suffix in suffixes}
+    return names
+
+
+def dashboard_expressions(dashboard: dict[str, object]) -> list[str]:
+    panels = dashboard["panels"]
+    assert isinstance(panels, list)
+    return [target["expr"] for panel in panels for target in panel["targets"]]
+
+
+def test_dashboard_queries_only_the_metrics_the_service_serves(project: Path) -> None:
+    text = (project / "observability/grafana/dashboard.json").read_text()
+    dashboard = json.loads(text)
+    exported = exported_metrics(project)
+    assert {"http_requests_total", "http_request_duration_seconds_bucket"} <= exported
+    for expression in dashboard_expressions(dashboard):
+        # Every selector names its job ({job="$job"}): a name followed by "{" is a metric.
+        names = set(re.findall(r"([A-Za-z_:][\w:]*)\{", expression))
+        assert names, expression
+        assert names <= exported, (expression, names - exported)
+    assert {variable["name"] for variable in dashboard["templating"]["list"]} >= {"datasource"}
+    # Django keeps no connection pool: no panel that would always be empty.
+    django = yaml.safe_load((project / ".copier-answers.yml").read_text())["framework"] == "django"
+    assert ("db_pool_connections" in text) != django
+
+
+@needs_promtool
+def test_dashboard_queries_are_valid_promql(project: Path) -> None:
+    """promtool parses each panel's query, as a recording rule with Grafana's variables set."""
+    dashboard = json.loads((project / "observability/grafana/dashboard.json").read_text())
+    variables = {"$__rate_interval": "5m", "$job": "job"}
+    rules = []
+    for number, query in enumerate(dashboard_expressions(dashboard)):
+        expression = functools.reduce(
+            lambda text, pair: text.replace(*pair), variables.items(), query
+        )
+        assert "$" not in expression, expression
+        rules.append({"record": f"dashboard:panel_{number}", "expr": expression})
+    text = yaml.safe_dump({"groups": [{"name": "dashboard", "rules": rules}]})
+    # Named by content, so that identical dashboards share one verdict.
+    path = VERDICTS / "dashboards" / f"{hashlib.sha256(text.encode()).hexdigest()}.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    tool(project, PROMTOOL, "check", "rules", str(path), inputs=())
 
 
 def test_dockerfile_passes_hadolint(project: Path) -> None:

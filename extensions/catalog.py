@@ -321,6 +321,8 @@ COMMON_DEPENDENCIES: tuple[str, ...] = (
     "opentelemetry-exporter-otlp-proto-http>=1.45",
     # Metrics in the Prometheus format, summed over the worker processes (metrics.py).
     "prometheus-client>=0.26",
+    # Unhandled exceptions reported to Sentry when SENTRY_DSN is set (error_reporting.py).
+    "sentry-sdk>=2.70",
 )
 
 

@@ -296,8 +296,12 @@ def _kubernetes(
         "kubernetes_image_hint": repository or _IMAGE_HINTS.get(ci, "REGISTRY/REPOSITORY"),
         # Keys of the Secret the deployment reads (created outside git; see the README).
         "kubernetes_secret_keys": ["SECRET_KEY", *(["DATABASE_URL"] if not single else [])],
-        # Read when present: Redis shares the rate-limit counters between replicas.
-        "kubernetes_optional_secret_keys": ["RATE_LIMIT_STORAGE_URL"] if has_users else [],
+        # Read when present: Redis shares the rate-limit counters between replicas; Sentry
+        # receives the unhandled exceptions.
+        "kubernetes_optional_secret_keys": [
+            *(["RATE_LIMIT_STORAGE_URL"] if has_users else []),
+            "SENTRY_DSN",
+        ],
         "kubernetes_manifest_files": built,
         "kubernetes_build_commands": [
             "mkdir -p build/kubernetes",

@@ -617,7 +617,7 @@ def test_derive_kubernetes_on_a_server_database() -> None:
     assert derived["kubernetes_migration_job"] is True
     assert derived["kubernetes_single_replica"] is False
     assert derived["kubernetes_secret_keys"] == ["SECRET_KEY", "DATABASE_URL"]
-    assert derived["kubernetes_optional_secret_keys"] == ["RATE_LIMIT_STORAGE_URL"]
+    assert derived["kubernetes_optional_secret_keys"] == ["RATE_LIMIT_STORAGE_URL", "SENTRY_DSN"]
     environments = derived["kubernetes_environments"]
     assert list(environments) == OVERLAYS
     assert environments["production"]["namespace"] == "payments-api"
@@ -634,7 +634,7 @@ def test_derive_kubernetes_on_sqlite_runs_one_replica() -> None:
     assert derived["kubernetes_single_replica"] is True
     assert derived["kubernetes_migration_job"] is False
     assert derived["kubernetes_secret_keys"] == ["SECRET_KEY"]
-    assert derived["kubernetes_optional_secret_keys"] == []
+    assert derived["kubernetes_optional_secret_keys"] == ["SENTRY_DSN"]
     for environment in derived["kubernetes_environments"].values():
         assert (environment["replicas"], environment["max_replicas"]) == (1, 1)
         assert environment["autoscaled"] is False
@@ -791,14 +791,15 @@ def test_pods_run_with_the_manifests_settings_on_a_read_only_root(
     scratch.mkdir()
     port = free_port()
     with database_url(project, data) as url:
-        # The Secret as the README says to create it (Redis shares the rate limits).
+        # The Secret as the README says to create it (Redis shares the rate limits), without
+        # the optional SENTRY_DSN.
         secret = {
             "SECRET_KEY": PRODUCTION_SECRET,
             "DATABASE_URL": url,
             "RATE_LIMIT_STORAGE_URL": TEST_REDIS_URL,
         }
         env = uv_env(
-            **(settings | {key: secret[key] for key in secret_keys})
+            **(settings | {key: secret[key] for key in secret_keys if key in secret})
             | {
                 # SQLite: the volume is elsewhere here than the pod's /app/var.
                 "DATABASE_URL": url,

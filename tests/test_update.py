@@ -166,7 +166,16 @@ EXPECTED_CONFLICTS: dict[tuple[str, str], dict[str, str]] = {
         "the import block where ruff sorts the team's `.ping.routes` import, and its routers.py "
         "loop below the line where the team included its router",
     },
-    ("v0.2.0", "django"): {"pyproject.toml": _MARKER},
+    ("v0.2.0", "django"): {
+        "pyproject.toml": _MARKER,
+        "src/payments/api.py": "the API class moved to openapi.py (#17), which rewrote the import "
+        "block where ruff sorts the team's `.ping.routes` import",
+    },
+    ("v0.2.0", "flask"): {
+        "src/payments/app.py": "this release added its metrics and tracing imports "
+        "(`.request_metrics`, `.tracing`) in the gap of the import block where ruff sorts the "
+        "team's `.ping.routes` import, and their calls next to the team's blueprint",
+    },
 }
 
 

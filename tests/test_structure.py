@@ -78,6 +78,10 @@ FRAMEWORK_ONLY: dict[str, tuple[set[str], str]] = {
         {"django"},
         "Django keeps sessions in django.contrib.sessions: only timeouts and the CSRF view",
     ),
+    "tests/apps.py": (
+        {"fastapi", "flask"},
+        "clients of apps built with other settings: Django's tests change its settings module",
+    ),
     "src/<package>/auth/csrf.py": (
         {"fastapi", "flask"},
         "the session scheme's CSRF check (Django's CsrfViewMiddleware does it there)",

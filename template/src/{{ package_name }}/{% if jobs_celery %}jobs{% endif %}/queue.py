@@ -12,7 +12,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import setup_logging, task_failure, task_retry
 from kombu.exceptions import OperationalError
 
-from ..config import JOBS_RETRY_BACKOFF_MAX_SECONDS, Settings
+from ..config import Settings
 from ..exceptions import ServiceUnavailableError
 from ..log import configure_logging
 
@@ -26,7 +26,7 @@ BROKER_UNAVAILABLE = "The job queue is not reachable; try again shortly."
 
 class Job(Task[Any, Any]):
     """The base of every job: retried on any error with exponential backoff (2, 4, 8 s, ...
-    with full jitter, up to JOBS_RETRY_BACKOFF_MAX_SECONDS), MAX_RETRIES times.
+    with full jitter, at most JOBS_RETRY_BACKOFF_MAX_SECONDS), MAX_RETRIES times.
 
     A job may run more than once (a retry, a worker lost mid-job): write it so that a second
     run changes nothing more (idempotent).
@@ -37,7 +37,8 @@ class Job(Task[Any, Any]):
     dont_autoretry_for = (SoftTimeLimitExceeded,)
     max_retries = MAX_RETRIES
     retry_backoff = 2
-    retry_backoff_max = JOBS_RETRY_BACKOFF_MAX_SECONDS
+    # Replaced by JOBS_RETRY_BACKOFF_MAX_SECONDS (task_annotations) when the job is bound.
+    retry_backoff_max = 600
     retry_jitter = True
 
 
@@ -76,6 +77,8 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "worker_concurrency": settings.jobs_concurrency,
         # The hard limit kills the job; the soft one (90%) raises in it first.
         "task_time_limit": settings.jobs_time_limit_seconds,
+        # Set on every job as it is registered (a job's own decorator options still win).
+        "task_annotations": {"*": {"retry_backoff_max": settings.jobs_retry_backoff_max_seconds}},
         "task_soft_time_limit": max(1, settings.jobs_time_limit_seconds * 9 // 10),
         # Our logging (JSON lines in production), not Celery's; print() stays print().
         "worker_hijack_root_logger": False,

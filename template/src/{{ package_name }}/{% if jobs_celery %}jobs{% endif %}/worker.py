@@ -18,7 +18,7 @@ COMMANDS = ("worker", "beat")
 
 def check_broker(settings: Settings) -> None:
     """Exit with one line naming the setting when the broker does not answer."""
-    with celery_app.connection_for_write() as connection:
+    with celery_app.connection_for_write(settings.jobs_broker_url) as connection:
         try:
             timeout = math.ceil(settings.jobs_broker_timeout_seconds)
             connection.ensure_connection(max_retries=2, interval_start=1, timeout=timeout)

@@ -85,6 +85,9 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "worker_redirect_stdouts": False,
         "enable_utc": True,
         "timezone": "UTC",
+        # The schedule in memory, not in a file (the image's file system is read-only): a
+        # restarted beat sends the purge at once, which is harmless.
+        "beat_scheduler": "celery.beat:Scheduler",
         "beat_schedule": {
             "purge-expired": {
                 "task": f"{PACKAGE}.jobs.tasks.purge_expired",

@@ -41,6 +41,4 @@ def run(command: str, options: list[str]) -> None:
         # the worker exits; SIGKILL: the unacknowledged jobs go back to the queue.
         celery_app.start(["--quiet", "worker", *level, *options])
     else:
-        # The schedule in memory: a restarted beat runs the purge at once, which is harmless.
-        scheduler = ["--scheduler", "celery.beat:Scheduler"]
-        celery_app.start(["--quiet", "beat", *level, *scheduler, *options])
+        celery_app.start(["--quiet", "beat", *level, *options])

@@ -360,6 +360,29 @@ KUBERNETES: dict[str, KubernetesManifests] = {
     ),
 }
 
+
+@dataclass(frozen=True)
+class JobQueue:
+    """A background-jobs choice: the queue's packages (the broker's client among them)."""
+
+    key: str
+    label: str
+    dependencies: tuple[str, ...] = ()
+    dev_dependencies: tuple[str, ...] = ()
+    refusal: str | None = None
+
+
+JOBS: dict[str, JobQueue] = {
+    "none": JobQueue(key="none", label="None"),
+    # The redis extra brings the broker's client; celery-types types the tasks for mypy.
+    "celery": JobQueue(
+        key="celery",
+        label="Celery",
+        dependencies=("celery[redis]>=5.7",),
+        dev_dependencies=("celery-types>=0.26",),
+    ),
+}
+
 # The overlays every manifest set has (deploy/kubernetes/overlays/<name>). The development
 # cluster runs the production image and settings (ENVIRONMENT=production: real secrets, no
 # debug pages); it is smaller and serves the API docs.
@@ -399,11 +422,13 @@ AXES: dict[
     | dict[str, Database]
     | dict[str, Auth]
     | dict[str, CI]
-    | dict[str, KubernetesManifests],
+    | dict[str, KubernetesManifests]
+    | dict[str, JobQueue],
 ] = {
     "framework": FRAMEWORKS,
     "database": DATABASES,
     "auth": AUTHS,
     "ci": CIS,
     "kubernetes": KUBERNETES,
+    "jobs": JOBS,
 }

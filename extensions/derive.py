@@ -20,6 +20,7 @@ from .catalog import (
     DATABASES,
     DEV_DEPENDENCIES,
     FRAMEWORKS,
+    JOBS,
     KUBERNETES,
     KUBERNETES_ENVIRONMENTS,
     KUBERNETES_VERSION,
@@ -28,6 +29,7 @@ from .catalog import (
     Auth,
     Database,
     Framework,
+    JobQueue,
     KubernetesManifests,
 )
 from .naming import slugify
@@ -36,7 +38,7 @@ from .release import release_image
 REQUIRED = ("project_name", "package_name", "python_version", "framework", "database", "auth", "ci")
 # Every answer derive() reads: the required ones and those it reads when present. Callers
 # that memoize derive() must key on all of them.
-INPUTS = (*REQUIRED, "container_registry", "kubernetes")
+INPUTS = (*REQUIRED, "container_registry", "kubernetes", "jobs")
 
 
 def _sorted_unique(requirements: tuple[str, ...]) -> list[str]:
@@ -55,6 +57,7 @@ class _Choices:
     auth: Auth
     ci: CI
     manifests: KubernetesManifests
+    jobs: JobQueue
     package: str
     slug: str
 
@@ -66,6 +69,7 @@ class _Choices:
             auth=AUTHS[answers["auth"]],
             ci=CIS[answers["ci"]],
             manifests=KUBERNETES[answers.get("kubernetes") or "none"],
+            jobs=JOBS[answers.get("jobs") or "none"],
             package=answers["package_name"],
             slug=slugify(answers["project_name"]),
         )
@@ -99,6 +103,7 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
             chosen.manifests.key,
             chosen.database,
             has_users=chosen.auth.key != "none",
+            jobs=chosen.jobs.key != "none",
             slug=chosen.slug,
             repository=image["image_repository"] if image["image_registry_is_own"] else "",
             ci=chosen.ci.key,
@@ -124,6 +129,8 @@ def _overlay_flags(chosen: _Choices) -> dict[str, bool]:
         "has_users": chosen.auth.key != "none",
         "local_passwords": chosen.auth.local_passwords,
         "database_server": chosen.database.is_server,
+        # Background jobs on Celery: the jobs/ package, the worker and beat commands.
+        "jobs_celery": chosen.jobs.key == "celery",
         # The service pools server connections per worker (DATABASE_POOL_* settings).
         "database_pool": chosen.database.is_server
         and chosen.database.key in dict(chosen.framework.pooled_databases),
@@ -157,11 +164,21 @@ def _dependencies(chosen: _Choices) -> dict[str, list[str]]:
     return {
         "dependencies": _main_first(
             framework.dependencies[0],
-            COMMON_DEPENDENCIES + framework.dependencies + driver + auth.dependencies + hashing,
+            COMMON_DEPENDENCIES
+            + framework.dependencies
+            + driver
+            + auth.dependencies
+            + hashing
+            + chosen.jobs.dependencies,
         ),
         "dev_dependencies": _main_first(
             TEST_RUNNER,
-            DEV_DEPENDENCIES + framework.dev_dependencies + database_dev + properties + kubernetes,
+            DEV_DEPENDENCIES
+            + framework.dev_dependencies
+            + database_dev
+            + properties
+            + kubernetes
+            + chosen.jobs.dev_dependencies,
         ),
     }
 
@@ -253,7 +270,14 @@ _IMAGE_HINTS = {"github": "ghcr.io/OWNER/REPOSITORY", "gitlab": "REGISTRY/GROUP/
 
 
 def _kubernetes(
-    manifests: str, database: Database, *, has_users: bool, slug: str, repository: str, ci: str
+    manifests: str,
+    database: Database,
+    *,
+    has_users: bool,
+    jobs: bool,
+    slug: str,
+    repository: str,
+    ci: str,
 ) -> dict[str, Any]:
     """What the Kubernetes manifests (deploy/kubernetes/) are made of."""
     # SQLite's file lives on one volume that one pod at a time may write: one replica, no
@@ -295,7 +319,12 @@ def _kubernetes(
         # The release image as the README names it, where only the CI provider knows it.
         "kubernetes_image_hint": repository or _IMAGE_HINTS.get(ci, "REGISTRY/REPOSITORY"),
         # Keys of the Secret the deployment reads (created outside git; see the README).
-        "kubernetes_secret_keys": ["SECRET_KEY", *(["DATABASE_URL"] if not single else [])],
+        "kubernetes_secret_keys": [
+            "SECRET_KEY",
+            *(["DATABASE_URL"] if not single else []),
+            # The broker's URL may carry its password.
+            *(["JOBS_BROKER_URL"] if jobs else []),
+        ],
         # Read when present: Redis shares the rate-limit counters between replicas; Sentry
         # receives the unhandled exceptions.
         "kubernetes_optional_secret_keys": [

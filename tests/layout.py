@@ -13,6 +13,7 @@ template files they come from (``tests/test_structure.py`` keeps it current).
 from __future__ import annotations
 
 import functools
+import itertools
 import sys
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -97,9 +98,9 @@ def layout_map() -> str:
     for framework in supported("framework"):
         for auth in supported("auth", framework):
             for database in supported("database", framework):
-                for ci in supported("ci"):
+                for ci, jobs in itertools.product(supported("ci"), supported("jobs")):
                     answers = {"framework": framework, "auth": auth, "database": database}
-                    for output, source in sources(**answers, ci=ci).items():
+                    for output, source in sources(**answers, ci=ci, jobs=jobs).items():
                         rows.setdefault((output, framework), {}).setdefault(source, set())
                         rows[(output, framework)][source].add(f"{auth}/{database}/{ci}")
     lines = [

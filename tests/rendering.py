@@ -42,10 +42,30 @@ def accepted_combinations() -> Iterator[dict[str, str]]:
         }
 
 
+def jobs_combinations() -> Iterator[dict[str, str]]:
+    """Every framework x database x auth with background jobs (jobs=celery), the CI provider
+    and the Python version taking turns: the jobs' files depend on those three only."""
+    others = itertools.cycle(itertools.product(supported("ci"), PYTHON_VERSIONS))
+    for framework, database, auth in itertools.product(
+        supported("framework"), supported("database"), supported("auth")
+    ):
+        if refusal("database", database, framework) or refusal("auth", auth, framework):
+            continue
+        ci, python = next(others)
+        yield {
+            "framework": framework,
+            "database": database,
+            "auth": auth,
+            "ci": ci,
+            "python_version": python,
+            "jobs": "celery",
+        }
+
+
 def combination_id(answers: Mapping[str, str]) -> str:
-    return "-".join(
-        answers[key] for key in ("framework", "database", "auth", "ci", "python_version")
-    )
+    keys = ("framework", "database", "auth", "ci", "python_version")
+    jobs = [f"jobs={answers['jobs']}"] if answers.get("jobs", "none") != "none" else []
+    return "-".join([*(answers[key] for key in keys), *jobs])
 
 
 def render(destination: Path, **answers: Any) -> Path:

@@ -415,3 +415,31 @@ def test_every_derived_value_is_used_by_the_template() -> None:
         )
     unused = sorted(key for key in keys if not re.search(rf"\b{re.escape(key)}\b", text))
     assert unused == []
+
+
+@pytest.mark.parametrize("framework", ["fastapi", "django", "flask"])
+def test_derive_jobs_celery(framework: str) -> None:
+    """Background jobs add Celery with its Redis client, the stubs that type it, the flag the
+    jobs/ directories test, and the broker's URL to the Kubernetes Secret."""
+    derived = derive({**DEFAULTS, "framework": framework, "jobs": "celery"})
+    assert derived["jobs_celery"] is True
+    assert "celery[redis]>=5.7" in derived["dependencies"]
+    assert "celery-types>=0.26" in derived["dev_dependencies"]
+    assert "JOBS_BROKER_URL" in derived["kubernetes_secret_keys"]
+
+
+@pytest.mark.parametrize("answers", [{}, {"jobs": "none"}])
+def test_derive_without_jobs_adds_nothing(answers: dict[str, Any]) -> None:
+    """No answer (a project of an earlier release) is the default: no jobs, no broker."""
+    derived = derive({**DEFAULTS, **answers})
+    assert derived["jobs_celery"] is False
+    assert not any("celery" in requirement for requirement in derived["dependencies"])
+    assert not any("celery" in requirement for requirement in derived["dev_dependencies"])
+    assert "JOBS_BROKER_URL" not in derived["kubernetes_secret_keys"]
+    assert derived == derive(DEFAULTS)
+
+
+def test_an_unknown_jobs_answer_is_refused_and_derives_nothing() -> None:
+    assert refusal("jobs", "rq") == "'rq' is not a known jobs; accepted: none, celery."
+    assert derive({**DEFAULTS, "jobs": "rq"}) == {}
+    assert "jobs" in INPUTS

@@ -38,10 +38,11 @@ INSTALLABLE = ["3.12", "3.13"]
 # Pythons alternating. The CI provider only changes static files, which test_render checks
 # for every combination. TEMPLATE_FULL_MATRIX=1 installs every accepted combination.
 DATABASES = ("sqlite", "postgresql", "mysql")
+JOBS = supported("jobs")
 
 
-def ci_cases() -> list[tuple[str, str, str, str]]:
-    cases: list[tuple[str, str, str, str]] = []
+def ci_cases() -> list[tuple[str, str, str, str, str]]:
+    cases: list[tuple[str, str, str, str, str]] = []
     for framework in supported("framework"):
         databases = [name for name in DATABASES if not refusal("database", name, framework)]
         auths = supported("auth", framework)
@@ -49,7 +50,15 @@ def ci_cases() -> list[tuple[str, str, str, str]]:
         covered = {database for _, database in pairs}
         pairs += [("jwt", database) for database in databases if database not in covered]
         cases += [
-            (framework, database, auth, INSTALLABLE[(index + len(cases)) % 2])
+            (
+                framework,
+                database,
+                auth,
+                INSTALLABLE[(index + len(cases)) % 2],
+                # Background jobs every other case: each framework, scheme and database get
+                # both values over the selection.
+                JOBS[(index + len(cases) // 2) % 2],
+            )
             for index, (auth, database) in enumerate(pairs)
         ]
     return cases
@@ -63,8 +72,10 @@ if os.environ.get("TEMPLATE_FULL_MATRIX") == "1":
                 answers["database"],
                 answers["auth"],
                 answers["python_version"],
+                jobs,
             )
             for answers in accepted_combinations()
+            for jobs in JOBS
             if answers["python_version"] in INSTALLABLE
         }
     )
@@ -74,13 +85,14 @@ else:
 
 @pytest.fixture(scope="module", params=CASES, ids=["-".join(case) for case in CASES])
 def installed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    framework, database, auth, python = request.param
+    framework, database, auth, python, jobs = request.param
     project = render(
         tmp_path_factory.mktemp("gen") / "project",
         framework=framework,
         database=database,
         auth=auth,
         python_version=python,
+        jobs=jobs,
     )
     install(project, python)
     return project

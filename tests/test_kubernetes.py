@@ -53,6 +53,9 @@ OVERLAYS = [environment.name for environment in KUBERNETES_ENVIRONMENTS]
 EXPLAINED_SKIPS = {
     "CKV_K8S_43",  # image by digest: releases are tagged; a digest is the overlay's choice
     "CKV_K8S_35",  # secrets as files: the service reads settings from the environment only
+    # Background jobs' containers (workers, beat) serve no HTTP and receive no traffic.
+    "CKV_K8S_8",  # liveness probe
+    "CKV_K8S_9",  # readiness probe
 }
 CHECKOV = "checkov==3.3.30"
 
@@ -63,6 +66,7 @@ def kubernetes_combinations() -> Iterator[dict[str, str]]:
     others = itertools.cycle(
         itertools.product(supported("ci"), ("3.13", "3.12"))  # ci x python, in turn
     )
+    jobs = itertools.cycle(supported("jobs"))
     for framework, database, auth in itertools.product(
         supported("framework"), supported("database"), supported("auth")
     ):
@@ -76,6 +80,8 @@ def kubernetes_combinations() -> Iterator[dict[str, str]]:
             "ci": ci,
             "python_version": python,
             "kubernetes": "kustomize",
+            # Background jobs every other combination: each framework and database both ways.
+            "jobs": next(jobs),
         }
 
 
@@ -242,6 +248,18 @@ def one(objects: list[dict[str, Any]], kind: str) -> dict[str, Any]:
     return found[0]
 
 
+def server_deployment(objects: list[dict[str, Any]]) -> dict[str, Any]:
+    """The Deployment of the HTTP server (the workers and beat have their own)."""
+    found = [
+        item
+        for item in objects
+        if item["kind"] == "Deployment"
+        and item["metadata"]["labels"]["app.kubernetes.io/component"] == "server"
+    ]
+    assert len(found) == 1, f"{len(found)} server Deployments"
+    return found[0]
+
+
 def kinds(objects: list[dict[str, Any]]) -> list[str]:
     return sorted(item["kind"] for item in objects)
 
@@ -314,11 +332,13 @@ def test_manifests_deploy_the_service_as_it_is_built(project: Path) -> None:
             "HorizontalPodAutoscaler", "Job", "PodDisruptionBudget"
         }  # fmt: skip
         assert set(kinds(objects)) == expected, overlay
-        assert len(objects) == len(expected), "one of each"
+        # One of each, but for the workers' and beat's Deployments on a database server.
+        jobs = 2 if answer(project, "jobs") == "celery" and not single else 0
+        assert len(objects) == len(expected) + jobs, "one of each"
         assert {item["metadata"]["namespace"] for item in objects} == {
             derive_for(project)["kubernetes_environments"][overlay]["namespace"]
         }
-        deployment = one(objects, "Deployment")
+        deployment = server_deployment(objects)
         pod = deployment["spec"]["template"]["spec"]
         server = pod["containers"][0]
         assert server["command"] == service.image_command, "the image's production command"
@@ -356,7 +376,7 @@ def derive_for(project: Path) -> dict[str, Any]:
 
 def check_scale(project: Path, objects: list[dict[str, Any]], overlay: str, single: bool) -> None:
     """SQLite: one pod, migrated by its init container. Server: autoscaled, budgeted, Job."""
-    deployment = one(objects, "Deployment")
+    deployment = server_deployment(objects)
     pod = deployment["spec"]["template"]["spec"]
     migrate = derive_for(project)["image_migrate_command"].split()
     if single:
@@ -393,7 +413,7 @@ def pod_labels(workload: dict[str, Any]) -> dict[str, str]:
 def test_traffic_reaches_the_pods_only_through_the_ingress(project: Path) -> None:
     for overlay in OVERLAYS:
         objects = build(project, overlay)
-        deployment = one(objects, "Deployment")
+        deployment = server_deployment(objects)
         labels = pod_labels(deployment)
         ports = {port["name"]: port for port in deployment["spec"]["template"]["spec"]["containers"][0]["ports"]}  # fmt: skip
         service = one(objects, "Service")
@@ -473,7 +493,7 @@ def test_probes_shutdown_and_hosts_match_the_service(project: Path) -> None:
     routes = service.routes()
     for overlay in OVERLAYS:
         objects = build(project, overlay)
-        deployment = one(objects, "Deployment")
+        deployment = server_deployment(objects)
         pod = deployment["spec"]["template"]["spec"]
         server = pod["containers"][0]
         env, _ = environment(server, objects)
@@ -510,6 +530,46 @@ def test_probes_shutdown_and_hosts_match_the_service(project: Path) -> None:
         assert startup["periodSeconds"] * startup["failureThreshold"] > waits
         check = float(setting(service, env, "DATABASE_TIMEOUT_SECONDS"))
         assert server["readinessProbe"]["timeoutSeconds"] > check
+
+
+def test_jobs_run_from_the_image_once_per_schedule_and_finish_on_sigterm(project: Path) -> None:
+    """Background jobs: workers and exactly one beat on a database server, a jobs container
+    (the worker with beat inside it) beside the server on SQLite; each has the broker's URL
+    from the Secret and a grace period longer than a job may run."""
+    package = answer(project, "package_name")
+    single = answer(project, "database") == "sqlite"
+    for overlay in OVERLAYS:
+        objects = build(project, overlay)
+        deployments = {
+            item["metadata"]["labels"]["app.kubernetes.io/component"]: item
+            for item in objects
+            if item["kind"] == "Deployment"
+        }
+        if answer(project, "jobs") != "celery":
+            assert set(deployments) == {"server"}
+            assert len(server_deployment(objects)["spec"]["template"]["spec"]["containers"]) == 1
+            continue
+        limit = Service.of(project).default("JOBS_TIME_LIMIT_SECONDS")
+        module = ["python", "-m", package]
+        if single:
+            assert set(deployments) == {"server"}
+            pod = deployments["server"]["spec"]["template"]["spec"]
+            runs = {"jobs": (pod, [*module, "worker", "--beat"])}
+        else:
+            assert set(deployments) == {"server", "worker", "beat"}
+            beat = deployments["beat"]["spec"]
+            assert (beat["replicas"], beat["strategy"]) == (1, {"type": "Recreate"})
+            runs = {
+                name: (deployments[name]["spec"]["template"]["spec"], [*module, name])
+                for name in ("worker", "beat")
+            }
+        for name, (pod, command) in runs.items():
+            [container] = [item for item in pod["containers"] if item["command"] == command]
+            assert container["name"] == name
+            _, from_secret = environment(container, objects)
+            assert "JOBS_BROKER_URL" in from_secret
+            if name != "beat":  # beat only sends messages; a worker finishes its jobs
+                assert pod["terminationGracePeriodSeconds"] > limit
 
 
 def allowed_hosts(service: Service, env: dict[str, str]) -> list[str] | None:
@@ -681,10 +741,16 @@ def test_manifests_use_the_organisation_registry(tmp_path: Path) -> None:
 
 # Every branch of the manifests' templates: each framework (its command, its settings), SQLite
 # and a server database, accounts or none, OIDC's settings.
+# Background jobs on and off in turn: each framework and each database both ways.
 SCANNED = [
-    {"framework": framework, "database": database, "auth": auth}
-    for framework in supported("framework")
-    for database, auth in (("sqlite", "oidc"), ("postgresql", "none"), ("mysql", "jwt"))
+    {"framework": framework, "database": database, "auth": auth, "jobs": jobs}
+    for (framework, (database, auth)), jobs in zip(
+        itertools.product(
+            supported("framework"), (("sqlite", "oidc"), ("postgresql", "none"), ("mysql", "jwt"))
+        ),
+        itertools.cycle(("none", "celery")),
+        strict=False,
+    )
 ]
 
 
@@ -778,7 +844,7 @@ def test_pods_run_with_the_manifests_settings_on_a_read_only_root(
     project = render(tmp_path / "p", kubernetes="kustomize", framework=framework, database=database)
     install(project, "3.13" if python_for("3.13") else "3.12")
     objects = build(project, "production")
-    pod = one(objects, "Deployment")["spec"]["template"]["spec"]
+    pod = server_deployment(objects)["spec"]["template"]["spec"]
     server = pod["containers"][0]
     migration = (
         pod["initContainers"][0]

@@ -33,6 +33,7 @@ INVALID_ANSWERS = [
     ("framework", "rails", f"'rails' is not in {supported('framework')}"),
     ("database", "mongodb", "choose SQLite, PostgreSQL or MySQL / MariaDB"),
     ("auth", "kerberos", "'kerberos' is not in"),
+    ("jobs", "rq", "Invalid choice for 'jobs': 'rq' is not in ['none', 'celery']"),
     ("default_branch", "feature..x", "not a valid branch name: '..' is not allowed"),
     ("default_branch", "-main", "must not start with '-'"),
     # An unknown value is reported against its own question, not a later one.
@@ -196,6 +197,13 @@ class Terminal:
         self.wait_for(text)
         self.submit()
 
+    def choose_below(self, text: str, steps: int) -> None:
+        """Once ``text`` is shown, move ``steps`` choices down and submit."""
+        self.wait_for(text)
+        time.sleep(0.3)
+        self.child.send("\x1b[B" * steps)
+        self.submit()
+
     def submit(self, text: str | None = None) -> None:
         if text is not None:
             self.type(text)
@@ -226,16 +234,15 @@ def test_prompts_refuse_bad_answers_in_a_real_terminal(tmp_path: Path) -> None:
     terminal.wait_for("Python version")
     terminal.submit()
     terminal.wait_for("Web framework")
-    terminal.wait_for("Flask: small core")
-    time.sleep(0.3)
-    terminal.child.send("\x1b[B\x1b[B")  # arrow down twice: FastAPI -> Django -> Flask
-    terminal.submit()
+    terminal.choose_below("Flask: small core", steps=2)  # FastAPI -> Django -> Flask
     terminal.wait_for("Database")
     # Refused choices are shown, greyed out, with the reason.
     terminal.wait_for("MongoDB is not available")
     terminal.submit()
     terminal.wait_for("How clients authenticate")
     terminal.submit()
+    # Background jobs: None -> Celery on Redis.
+    terminal.choose_below("Celery on Redis", steps=1)
     terminal.wait_for("CI provider")
     terminal.submit()
     terminal.wait_for("Default branch")  # asked only because a CI provider was chosen
@@ -254,8 +261,13 @@ def test_prompts_refuse_bad_answers_in_a_real_terminal(tmp_path: Path) -> None:
     answers = yaml.safe_load((destination / ".copier-answers.yml").read_text())
     assert answers["project_name"] == "Payments API"
     assert answers["team_email"] == "ada@example.com"
-    assert (answers["framework"], answers["database"]) == ("flask", "sqlite")
+    assert (answers["framework"], answers["database"], answers["jobs"]) == (
+        "flask",
+        "sqlite",
+        "celery",
+    )
     assert (destination / "src/payments_api/app.py").is_file()
+    assert (destination / "src/payments_api/jobs/worker.py").is_file()
     assert "branches: [trunk]" in (destination / ".github/workflows/ci.yml").read_text()
 
 
@@ -273,6 +285,7 @@ def test_questions_that_do_not_apply_are_not_asked(tmp_path: Path) -> None:
         "Web framework",
         "Database",
         "How clients authenticate",
+        "Background jobs",
     ):
         terminal.wait_for(question)
         terminal.submit()

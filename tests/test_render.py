@@ -18,9 +18,11 @@ import pytest
 import yaml
 
 from .layout import PACKAGE, sources
-from .rendering import BIN, accepted_combinations, combination_id, render
+from .rendering import BIN, accepted_combinations, combination_id, jobs_combinations, render
 
-COMBINATIONS = list(accepted_combinations())
+# Every accepted combination without background jobs, and every framework x database x auth
+# with them (jobs=celery adds files that depend on those three answers only).
+COMBINATIONS = [*accepted_combinations(), *jobs_combinations()]
 
 # The "same shape" contract: every service has these files, whatever the answers.
 COMMON_FILES = {
@@ -121,7 +123,12 @@ def test_file_set(project: Path) -> None:
     assert not (files & gitlab) or answers["ci"] == "gitlab"
     assert not any(name.endswith((".jinja", ".pyc")) or "__pycache__" in name for name in files)
     # tests/layout.py (the layout map, the same-names test) predicts the same file set.
-    predicted = sources(**{key: answers[key] for key in ("framework", "database", "auth", "ci")})
+    jobs = {f"src/{package}/jobs/{name}.py" for name in ("queue", "tasks", "purge", "worker")}
+    assert (jobs <= files) == (answers["jobs"] == "celery")
+    assert not any("/jobs/" in name for name in files) or answers["jobs"] == "celery"
+    predicted = sources(
+        **{key: answers[key] for key in ("framework", "database", "auth", "ci", "jobs")}
+    )
     assert files == {name.replace(PACKAGE, package) for name in predicted}
 
 
@@ -282,6 +289,16 @@ def test_compose_file_is_valid(project: Path) -> None:
     ]
     assert mounted
     assert all((project / source).exists() for source in mounted), mounted
+    jobs = {"worker", "beat", "redis"}
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert (jobs <= services.keys()) == (answers["jobs"] == "celery")
+    if answers["jobs"] == "celery":
+        assert "healthcheck" in services["worker"]
+        assert "healthcheck" in services["redis"]
+        # SIGTERM lets the running jobs finish within their time limit (300 s by default).
+        assert float(services["worker"]["stop_grace_period"].removesuffix("s")) > 300
+        for service in ("app", "worker", "beat"):
+            assert services[service]["environment"]["JOBS_BROKER_URL"] == "redis://redis:6379/1"
 
 
 PROMTOOL = shutil.which("promtool") or "/usr/bin/promtool"

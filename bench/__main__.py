@@ -10,12 +10,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import green, load, render, report
+from . import green, load, observability, render, report
 from .tools import MissingToolError, require
 
 FRAMEWORKS = ("fastapi", "django", "flask")
 DATABASES = ("sqlite", "postgresql")
-SECTIONS = ("render", "green", "load")
+SECTIONS = ("render", "green", "load", "observability")
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
@@ -40,6 +40,25 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         choices=DATABASES,
         dest="databases",
         help="repeatable; default: all",
+    )
+    parser.add_argument(
+        "--endpoint",
+        action="append",
+        choices=load.ENDPOINTS,
+        dest="endpoints",
+        help="load only this endpoint (repeatable; default: all)",
+    )
+    parser.add_argument(
+        "--variant",
+        action="append",
+        choices=observability.VARIANTS,
+        dest="variants",
+        help="observability: measure only this variant against off (repeatable; default: all)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        help="observability: rounds of every variant, alternating order (default 2; quick 1)",
     )
     parser.add_argument(
         "--workers", default="1,2", help="comma-separated worker counts (default 1,2)"
@@ -83,6 +102,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args.sections = args.only or list(SECTIONS)
     args.frameworks = args.frameworks or list(FRAMEWORKS)
     args.databases = args.databases or list(DATABASES)
+    args.variants = args.variants or list(observability.VARIANTS)
     try:
         args.workers = [int(value) for value in str(args.workers).split(",") if value.strip()]
     except ValueError:
@@ -94,17 +114,20 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "warmup": (2.0, 1.0),
         "render_runs": (10, 3),
         "green_runs": (2, 1),
+        "rounds": (2, 1),
     }
     for name, (full, quick) in defaults.items():
         if getattr(args, name) is None:
             setattr(args, name, quick if args.quick else full)
+    if args.rounds < 1:
+        parser.error("--rounds needs 1 or more")
     return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     needed = (["hyperfine"] if "render" in args.sections else []) + (
-        ["wrk"] if "load" in args.sections else []
+        ["wrk"] if {"load", "observability"} & set(args.sections) else []
     )
     try:
         tools = require(*needed)
@@ -128,12 +151,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "green: copier copy -> uv sync -> uv run pytest per framework (cache warmed first)"
             )
             results["green"] = green.run(workdir, args.frameworks, args.green_runs, args.python)
+        settings = load.LoadSettings(
+            args.duration, args.warmup, args.connections, args.threads, args.timeout
+        )
         if "load" in args.sections:
             _say(
                 "load: production servers under wrk (PostgreSQL databases are created and dropped)"
-            )
-            settings = load.LoadSettings(
-                args.duration, args.warmup, args.connections, args.threads, args.timeout
             )
             results["load"] = load.run(
                 workdir,
@@ -143,9 +166,24 @@ def main(argv: Sequence[str] | None = None) -> int:
                 workers=args.workers,
                 settings=settings,
                 python_version=args.python,
-                progress=lambda row: _say(
-                    "  " + " ".join(f"{key}={value}" for key, value in row.items())
-                ),
+                endpoints=args.endpoints,
+                progress=_progress,
+            )
+        if "observability" in args.sections:
+            _say(
+                "observability: metrics and tracing on against off "
+                f"({observability.DATABASE}, {observability.WORKERS} worker, same run)"
+            )
+            results["observability"] = observability.run(
+                workdir,
+                tools["wrk"],
+                frameworks=args.frameworks,
+                variants=args.variants,
+                endpoints=args.endpoints,
+                rounds=args.rounds,
+                settings=settings,
+                python_version=args.python,
+                progress=_progress,
             )
         # The numbers first: removing the projects' virtualenvs can take a while.
         print(report.render_text(results), flush=True)
@@ -158,6 +196,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             _say(f"removing {workdir}")
             shutil.rmtree(workdir, ignore_errors=True)
     return 0
+
+
+def _progress(row: dict[str, Any]) -> None:
+    _say("  " + " ".join(f"{key}={value}" for key, value in row.items()))
 
 
 def _say(message: str) -> None:

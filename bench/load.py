@@ -202,18 +202,28 @@ def server_commands(project: Path) -> tuple[list[str], list[str]]:
 
 @contextlib.contextmanager
 def production_server(
-    project: Path, database_url: str, workers: int, log: Path
+    project: Path,
+    database_url: str,
+    workers: int,
+    log: Path,
+    *,
+    extra_env: dict[str, str] | None = None,
+    secret_key: str | None = None,
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """Migrate, then run the README's production command; stop it with SIGTERM."""
+    """Migrate, then run the README's production command; stop it with SIGTERM.
+
+    ``extra_env`` adds settings (METRICS_PORT, OTEL_*); servers given the same
+    ``secret_key`` accept each other's tokens."""
     migrate, serve = server_commands(project)
     port = free_port()
     env = clean_env(
         ENVIRONMENT="production",
-        SECRET_KEY=secrets.token_urlsafe(48),
+        SECRET_KEY=secret_key or secrets.token_urlsafe(48),
         DATABASE_URL=database_url,
         HOST="127.0.0.1",
         PORT=str(port),
         WORKERS=str(workers),
+        **(extra_env or {}),
     )
     subprocess.run(migrate, cwd=project, env=env, check=True, capture_output=True)
     with log.open("wb") as output:
@@ -246,18 +256,24 @@ def production_server(
                 process.wait()
 
 
-def seed(base: str) -> tuple[str, str]:
-    """Register and log in once (not per request: login is rate limited), then create the
-    items. Returns the access token and one item's id."""
-    email = f"bench-{secrets.token_hex(4)}@example.com"
+def login(base: str, email: str) -> str:
+    """Log in once (not per request: login is rate limited); the access token."""
+    with httpx.Client(base_url=base, timeout=30) as client:
+        answer = client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+        answer.raise_for_status()
+        return str(answer.json()["access_token"])
+
+
+def seed(base: str, email: str | None = None) -> tuple[str, str]:
+    """Register and log in once, then create the items. Returns the access token and one
+    item's id."""
+    email = email or f"bench-{secrets.token_hex(4)}@example.com"
     with httpx.Client(base_url=base, timeout=30) as client:
         created = client.post("/api/v1/users", json={"email": email, "password": PASSWORD})
         if created.status_code not in {201, 202}:
             msg = f"registration answered {created.status_code}: {created.text}"
             raise RuntimeError(msg)
-        login = client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
-        login.raise_for_status()
-        token = str(login.json()["access_token"])
+        token = login(base, email)
         headers = {"Authorization": f"Bearer {token}"}
         item_id = ""
         for number in range(ITEMS):
@@ -326,12 +342,17 @@ def parse_wrk(output: str) -> dict[str, Any]:
     raise ValueError(msg)
 
 
-def targets(item_id: str) -> list[Target]:
-    return [
+ENDPOINTS = ("live", "list50", "read1")
+
+
+def targets(item_id: str, endpoints: list[str] | None = None) -> list[Target]:
+    """The loaded endpoints (all of ENDPOINTS unless ``endpoints`` names some)."""
+    every = [
         Target("live", "/health/live", authenticated=False),
         Target("list50", f"/api/v1/items?limit={ITEMS}", authenticated=True),
         Target("read1", f"/api/v1/items/{item_id}", authenticated=True),
     ]
+    return [target for target in every if endpoints is None or target.name in endpoints]
 
 
 def measure(
@@ -368,7 +389,7 @@ def measure(
     }
 
 
-def _failure(
+def failure_row(
     framework: str,
     database: str,
     workers: int,
@@ -398,6 +419,7 @@ def run(
     workers: list[int],
     settings: LoadSettings,
     python_version: str,
+    endpoints: list[str] | None = None,
     progress: Callable[[dict[str, Any]], None] = print,
 ) -> dict[str, Any]:
     python = python_for(python_version)
@@ -408,7 +430,7 @@ def run(
         try:
             project = install(workdir, framework, database, python)
         except subprocess.CalledProcessError as error:
-            rows.append(_failure(framework, database, 0, error, progress))
+            rows.append(failure_row(framework, database, 0, error, progress))
             continue
         for count in workers:
             log = workdir / f"{framework}-{database}-{count}.log"
@@ -418,7 +440,7 @@ def run(
                     production_server(project, url, count, log) as (base, process),
                 ):
                     token, item_id = seed(base)
-                    for target in targets(item_id):
+                    for target in targets(item_id, endpoints):
                         numbers = measure(
                             wrk_path,
                             base,
@@ -445,7 +467,7 @@ def run(
                 subprocess.SubprocessError,
             ) as error:
                 # One broken combination must not cost the numbers of the others.
-                rows.append(_failure(framework, database, count, error, progress))
+                rows.append(failure_row(framework, database, count, error, progress))
     return {
         "rows": rows,
         "connections": settings.connections,

@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .observability import TARGETS as OBSERVABILITY_TARGETS
+
 # Issue #8's targets on a 2-core machine.
 RENDER_RATIO_MAX = 1.5
 GREEN_SECONDS_MAX = 8.0
@@ -99,6 +101,25 @@ def check_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     return verdicts
 
 
+def check_observability(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Issue #19's targets: CPU per request of a variant as a ratio to everything off."""
+    verdicts = []
+    for row in results.get("observability", {}).get("rows", []):
+        limit = OBSERVABILITY_TARGETS.get((row.get("variant", ""), row.get("endpoint", "")))
+        ratio = row.get("cpu_ratio_to_off")
+        if limit is None or ratio is None:
+            continue
+        verdicts.append(
+            _verdict(
+                f"{row['framework']} {row['endpoint']} {row['variant']} / off (CPU per request)",
+                f"{ratio:.3f}",
+                f"<= {limit:g}",
+                ratio <= limit and row["errors"] == 0,
+            )
+        )
+    return verdicts
+
+
 def _verdict(target: str, measured: Any, goal: str, met: bool) -> dict[str, Any]:
     return {"target": target, "measured": measured, "goal": goal, "met": "yes" if met else "MISSED"}
 
@@ -167,18 +188,42 @@ def render_text(results: dict[str, Any]) -> str:
                 ],
             )
         )
+    if "observability" in results:
+        cost = results["observability"]
+        parts.append(
+            f"Observability cost: {cost['database']}, {cost['workers']} worker, wrk "
+            f"{cost['connections']} connections, {cost['duration_s']:g} s per cell, median of "
+            f"{cost['rounds']} round(s); ratios are to the same framework's `off`"
+        )
+        parts.append(
+            table(
+                [row for row in cost["rows"] if "error" not in row],
+                [
+                    "framework",
+                    "endpoint",
+                    "variant",
+                    "rps",
+                    "rps_ratio_to_off",
+                    "cpu_ms_per_req",
+                    "cpu_ratio_to_off",
+                    "p99_ms",
+                    "errors",
+                    "trace_exports",
+                ],
+            )
+        )
     failures = [
         row
-        for section in ("green", "load")
+        for section in ("green", "load", "observability")
         for row in results.get(section, {}).get("rows", [])
         if "error" in row
     ]
     if failures:
         parts.append("Failures (details in the JSON)")
         parts.append("\n".join(f"- {row}"[:400] for row in failures))
-    verdicts = check_targets(results)
+    verdicts = check_targets(results) + check_observability(results)
     if verdicts:
-        parts.append("Targets (issue #8)")
+        parts.append("Targets (issues #8 and #19)")
         parts.append(table(verdicts, ["target", "measured", "goal", "met"]))
     return "\n\n".join(parts)
 
@@ -191,7 +236,7 @@ def write_json(results: dict[str, Any], directory: Path) -> Path:
         "created": stamp,
         "machine": machine(),
         **results,
-        "targets": check_targets(results),
+        "targets": check_targets(results) + check_observability(results),
     }
     path.write_text(json.dumps(document, indent=2) + "\n")
     return path

@@ -14,7 +14,7 @@ import yaml
 from copier import run_copy
 
 from bench import __main__ as cli
-from bench import green, load, render, report
+from bench import green, load, observability, render, report
 
 HYPERFINE_JSON = {
     "results": [
@@ -59,7 +59,7 @@ Requests/sec:   1500.00
 
 def test_defaults_and_quick_mode() -> None:
     full = cli.parse_args([])
-    assert full.sections == ["render", "green", "load"]
+    assert full.sections == ["render", "green", "load", "observability"]
     assert full.frameworks == ["fastapi", "django", "flask"]
     assert full.databases == ["sqlite", "postgresql"]
     assert (full.workers, full.duration, full.connections) == ([1, 2], 10.0, 32)
@@ -69,6 +69,19 @@ def test_defaults_and_quick_mode() -> None:
     assert quick.workers == [2]
     assert quick.duration < full.duration
     assert cli.parse_args(["--quick", "--duration", "5"]).duration == 5.0
+    assert (full.variants, full.endpoints, full.rounds) == (list(observability.VARIANTS), None, 2)
+    assert quick.rounds == 1
+
+
+def test_observability_options() -> None:
+    args = cli.parse_args(
+        ["--only", "observability", "--variant", "metrics", "--endpoint", "read1", "--rounds", "3"]
+    )
+    assert args.sections == ["observability"]
+    assert (args.variants, args.endpoints, args.rounds) == (["metrics"], ["read1"], 3)
+    for bad in (["--rounds", "0"], ["--variant", "logs"], ["--endpoint", "write1"]):
+        with pytest.raises(SystemExit):
+            cli.parse_args(bad)
 
 
 @pytest.mark.parametrize("workers", ["0", "one", ""])
@@ -126,6 +139,104 @@ def test_wrk_script_and_targets() -> None:
     assert paths["list50"].authenticated
     assert not paths["live"].authenticated
     assert paths["read1"].path == "/api/v1/items/abc"
+
+
+def test_endpoints_can_be_chosen() -> None:
+    assert [target.name for target in load.targets("abc", ["read1"])] == ["read1"]
+    assert [target.name for target in load.targets("abc")] == list(load.ENDPOINTS)
+
+
+def test_each_variant_differs_by_its_environment_only() -> None:
+    sink = "http://127.0.0.1:4318"
+    assert observability.variant_env("off", sink) == {}
+    assert int(observability.variant_env("metrics", sink)["METRICS_PORT"]) > 0
+    assert observability.variant_env("traces10", sink) == {
+        "OTEL_EXPORTER_OTLP_ENDPOINT": sink,
+        "OTEL_TRACES_SAMPLER": "parentbased_traceidratio",
+        "OTEL_TRACES_SAMPLER_ARG": "0.1",
+    }
+    assert observability.variant_env("traces100", sink)["OTEL_TRACES_SAMPLER_ARG"] == "1.0"
+    with pytest.raises(ValueError, match="unknown variant"):
+        observability.variant_env("logs", sink)
+    variants = list(observability.VARIANTS)
+    assert observability.round_order(variants, 0) == variants
+    assert observability.round_order(variants, 1) == variants[::-1]
+
+
+def test_the_trace_sink_accepts_otlp_posts() -> None:
+    import httpx  # noqa: PLC0415
+
+    with observability.TraceSink() as sink:
+        answer = httpx.post(
+            f"{sink.url}/v1/traces",
+            content=b"spans",
+            headers={"Content-Type": "application/x-protobuf"},
+        )
+        assert answer.status_code == 200
+        assert httpx.post(f"{sink.url}/elsewhere", content=b"").status_code == 404
+    assert (sink.exports, sink.bytes) == (2, 5)
+
+
+def _sample(variant: str, cpu: float, rps: float, number: int = 0) -> dict[str, object]:
+    return {
+        "framework": "flask",
+        "endpoint": "read1",
+        "variant": variant,
+        "round": number,
+        "requests": 1000,
+        "rps": rps,
+        "p50_ms": 10.0,
+        "p99_ms": 20.0,
+        "max_ms": 30.0,
+        "errors": 0,
+        "non_2xx": 0,
+        "cpu_ms_per_req": cpu,
+        "peak_mem_mb": 100.0,
+        "trace_exports": 3 if variant.startswith("traces") else 0,
+    }
+
+
+def test_observability_cost_is_a_ratio_to_off(tmp_path: Path) -> None:
+    samples = [
+        _sample("off", 2.0, 400.0),
+        _sample("off", 2.2, 380.0, 1),
+        _sample("metrics", 2.3, 370.0),
+        _sample("metrics", 2.3, 350.0, 1),
+        _sample("traces10", 2.6, 300.0),
+    ]
+    rows = observability.summarize(samples)
+    assert [row["variant"] for row in rows] == ["off", "metrics", "traces10"]
+    off, metrics, traces = rows
+    assert (off["cpu_ms_per_req"], off["rps"], off["rounds"]) == (2.1, 390.0, 2)
+    assert (off["cpu_ratio_to_off"], off["rps_ratio_to_off"]) == (1.0, 1.0)
+    assert metrics["cpu_ratio_to_off"] == round(2.3 / 2.1, 3)
+    assert metrics["rps_ratio_to_off"] == round(360 / 390, 3)
+    assert traces["trace_exports"] == 3
+    results = {
+        "observability": {
+            "rows": [*rows, {"framework": "django", "endpoint": "FAILED", "error": "boom"}],
+            "samples": samples,
+            "database": "postgresql",
+            "workers": 1,
+            "rounds": 2,
+            "connections": 32,
+            "duration_s": 10.0,
+            "warmup_s": 2.0,
+            "wrk_threads": 1,
+        }
+    }
+    text = report.render_text(results)
+    assert "Observability cost" in text
+    assert re.search(r"\|\s+flask \|\s+read1 \|\s+traces10 \|", text)
+    assert "boom" in text  # the failure is listed, not tabled
+    verdicts = {row["target"]: row["met"] for row in report.check_observability(results)}
+    assert verdicts == {
+        "flask read1 metrics / off (CPU per request)": "yes",  # 1.095 <= 1.10
+        "flask read1 traces10 / off (CPU per request)": "MISSED",  # 1.238 > 1.15
+    }
+    written = json.loads(report.write_json(results, tmp_path).read_text())
+    assert written["observability"]["rows"][1]["cpu_ratio_to_off"] == metrics["cpu_ratio_to_off"]
+    assert {row["met"] for row in written["targets"]} == {"yes", "MISSED"}
 
 
 def test_own_process_is_measured() -> None:

@@ -61,6 +61,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="observability: rounds of every variant, alternating order (default 2; quick 1)",
     )
     parser.add_argument(
+        "--no-floors",
+        dest="floors",
+        action="store_false",
+        help="load: skip the floor cells (bench/floors/) of the PostgreSQL services",
+    )
+    parser.add_argument(
         "--workers", default="1,2", help="comma-separated worker counts (default 1,2)"
     )
     parser.add_argument(
@@ -167,6 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 settings=settings,
                 python_version=args.python,
                 endpoints=args.endpoints,
+                floors=args.floors,
                 progress=_progress,
             )
         if "observability" in args.sections:

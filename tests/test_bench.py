@@ -239,6 +239,76 @@ def test_observability_cost_is_a_ratio_to_off(tmp_path: Path) -> None:
     assert {row["met"] for row in written["targets"]} == {"yes", "MISSED"}
 
 
+def test_floors_run_on_the_services_servers(tmp_path: Path) -> None:
+    fastapi = load.floor_command(tmp_path, "fastapi", 8001, 2)
+    assert fastapi[:3] == [str(tmp_path / ".venv/bin/python"), "-m", "uvicorn"]
+    assert "fastapi_floor:app" in fastapi
+    assert "--workers=2" in fastapi
+    for framework in ("django", "flask"):
+        command = load.floor_command(tmp_path, framework, 8001, 1)
+        assert command[1:3] == ["-m", "gunicorn"]
+        assert "--worker-class=gthread" in command
+        assert f"--threads={load.GUNICORN_THREADS}" in command
+        assert command[-1].startswith(f"{framework}_floor:")
+    for framework in load.FLOOR_TABLES:
+        assert (load.FLOORS / f"{framework}_floor.py").is_file()
+
+
+def test_floor_queries_and_models() -> None:
+    import importlib.util  # noqa: PLC0415
+    import uuid  # noqa: PLC0415
+    from datetime import UTC, datetime  # noqa: PLC0415
+
+    spec = importlib.util.spec_from_file_location("floor_models", load.FLOORS / "floor_models.py")
+    assert spec is not None
+    assert spec.loader is not None
+    models = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(models)
+    assert "FROM items_item WHERE id = %s" in models.READ_ONE.format(table="items_item")
+    now = datetime.now(UTC)
+    row = (uuid.uuid4(), "Item 1", None, now, now)
+    assert models.item(row).title == "Item 1"
+    page = models.page([(*row, 7)], 50, 0)
+    assert (page.total, page.limit, len(page.items)) == (7, 50, 1)
+    assert models.page([], 50, 0).total == 0
+
+
+def test_service_cells_are_ratios_to_their_floor() -> None:
+    common = {
+        "framework": "flask",
+        "database": "postgresql",
+        "workers": 1,
+        "errors": 0,
+        "p99_ms": 9.0,
+    }
+    rows = [
+        {**common, "endpoint": "read1", "app": "service", "rps": 300.0, "cpu_ms_per_req": 3.0},
+        {**common, "endpoint": "read1", "app": "floor", "rps": 1200.0, "cpu_ms_per_req": 0.75},
+        {**common, "endpoint": "live", "app": "service", "rps": 1300.0, "cpu_ms_per_req": 0.8},
+    ]
+    service, floor, live = load.add_floor_ratios(rows)
+    assert (service["rps_ratio_to_floor"], service["cpu_ratio_to_floor"]) == (0.25, 4.0)
+    assert "cpu_ratio_to_floor" not in floor
+    assert "cpu_ratio_to_floor" not in live  # no database work: no floor
+    text = report.render_text(
+        {
+            "load": {
+                "rows": rows,
+                "connections": 32,
+                "duration_s": 10.0,
+                "warmup_s": 2.0,
+                "wrk_threads": 1,
+            }
+        }
+    )
+    assert "cpu_ratio_to_floor" in text
+    assert re.search(r"\|\s+read1 \|\s+floor \|", text)
+    # The floor is no service: issue #8's target is about the service only.
+    assert [row["target"] for row in report.check_targets({"load": {"rows": rows}})] == [
+        "flask read1 postgresql 1w"
+    ]
+
+
 def test_own_process_is_measured() -> None:
     import os  # noqa: PLC0415
 

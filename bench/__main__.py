@@ -58,7 +58,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--rounds",
         type=int,
-        help="observability: rounds of every variant, alternating order (default 2; quick 1)",
+        help="observability: rounds of --duration s bursts per variant, alternating order "
+        "(default 6; quick 1)",
     )
     parser.add_argument(
         "--no-floors",
@@ -120,7 +121,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "warmup": (2.0, 1.0),
         "render_runs": (10, 3),
         "green_runs": (2, 1),
-        "rounds": (2, 1),
+        "rounds": (6, 1),
     }
     for name, (full, quick) in defaults.items():
         if getattr(args, name) is None:

@@ -3,8 +3,9 @@ Prometheus metrics on, with tracing sampling 100 % and 10 % of requests, against
 off, in one run.
 
 Per framework, on PostgreSQL with 1 worker: one project, one database seeded once, and one
-production server per variant, started with the same secret (so one account serves all).
-The variants differ only by their environment:
+production server per variant, all running side by side (an idle server costs nothing),
+started with the same secret (so one account serves all). The variants differ only by
+their environment:
 
 - ``off``: no METRICS_PORT, no OTLP endpoint: no metrics middleware, no tracer installed;
 - ``metrics``: METRICS_PORT set: requests counted and timed, samples shared through files
@@ -14,12 +15,17 @@ The variants differ only by their environment:
   0.1. The sink answers 200 and drops the spans: receiving them is not the service's CPU,
   encoding and sending them (the batch processor's thread) is, and is counted.
 
-Each round starts every variant once; rounds alternate the order of the variants, so a
-drift of the machine's load does not favour one. The figures are the medians of the rounds.
+After one warm-up of each, every round loads each variant in turn for ``--duration``
+seconds, in an order that alternates from round to round: on a machine whose load drifts
+(other work sharing it), short interleaved bursts share the drift out evenly, where one
+long cell per variant would hand it to whichever ran at the worst time. A variant's CPU
+per request is all its rounds' CPU over all their requests; req/s and latency are medians.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import secrets
 import statistics
 import subprocess
@@ -103,6 +109,12 @@ def round_order(variants: list[str], number: int) -> list[str]:
     return list(variants) if number % 2 == 0 else list(reversed(variants))
 
 
+def _spread(samples: list[dict[str, Any]]) -> str | None:
+    """The lowest and highest CPU per request of the rounds: how much the machine moved."""
+    values = [s["cpu_ms_per_req"] for s in samples]
+    return f"{min(values):.3f}-{max(values):.3f}" if len(values) > 1 else None
+
+
 def summarize(samples: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One row per framework x endpoint x variant (medians of the rounds), with its CPU per
     request and req/s as ratios to the same framework's and endpoint's ``off``."""
@@ -112,17 +124,22 @@ def summarize(samples: list[dict[str, Any]]) -> list[dict[str, Any]]:
         groups.setdefault(key, []).append(sample)
     rows = []
     for (framework, endpoint, variant), group in groups.items():
-        cpu = [s["cpu_ms_per_req"] for s in group if s.get("cpu_ms_per_req") is not None]
+        measured = [s for s in group if s.get("cpu_ms_per_req") is not None]
+        requests = sum(s["requests"] for s in measured)
+        # All rounds' CPU over all their requests: steadier than a median of a few rounds.
+        cpu_ms = sum(s["cpu_ms_per_req"] * s["requests"] for s in measured)
         rows.append(
             {
                 "framework": framework,
                 "endpoint": endpoint,
                 "variant": variant,
+                "requests": sum(s["requests"] for s in group),
                 "rps": round(statistics.median(s["rps"] for s in group), 1),
                 "p50_ms": round(statistics.median(s["p50_ms"] for s in group), 2),
                 "p99_ms": round(statistics.median(s["p99_ms"] for s in group), 2),
                 "errors": sum(s["errors"] for s in group),
-                "cpu_ms_per_req": round(statistics.median(cpu), 3) if cpu else None,
+                "cpu_ms_per_req": round(cpu_ms / requests, 3) if requests else None,
+                "cpu_ms_per_req_spread": _spread(measured),
                 "peak_mem_mb": max(s["peak_mem_mb"] for s in group),
                 "rounds": len(group),
                 "trace_exports": sum(s.get("trace_exports", 0) for s in group),
@@ -159,44 +176,63 @@ def _measure_framework(
     script: Path,
     progress: Callable[[dict[str, Any]], None],
 ) -> list[dict[str, Any]]:
+    """All variants' servers run side by side (an idle one costs nothing); each round loads
+    each of them in turn for ``settings.duration`` seconds, after one warm-up each."""
     project = load.install(workdir, framework, DATABASE, python)
     secret = secrets.token_urlsafe(48)
     email = f"bench-{secrets.token_hex(4)}@example.com"
     samples: list[dict[str, Any]] = []
-    item_id = ""
-    with load.fresh_database(DATABASE, workdir) as url:
+    burst = dataclasses.replace(settings, warmup=0.0)
+    with load.fresh_database(DATABASE, workdir) as url, contextlib.ExitStack() as servers:
+        running: dict[str, tuple[str, int, str]] = {}
+        item_id = ""
+        for variant in variants:
+            base, process = servers.enter_context(
+                load.production_server(
+                    project,
+                    url,
+                    WORKERS,
+                    workdir / f"observability-{framework}-{variant}.log",
+                    extra_env=variant_env(variant, sink.url),
+                    secret_key=secret,
+                )
+            )
+            if not item_id:
+                token, item_id = load.seed(base, email)
+            else:
+                token = load.login(base, email)
+            running[variant] = (base, process.pid, token)
+        chosen = load.targets(item_id, endpoints)
+        for base, pid, token in running.values():
+            for target in chosen:
+                if settings.warmup > 0:
+                    load.measure(
+                        wrk_path,
+                        base,
+                        target,
+                        token=token,
+                        pid=pid,
+                        settings=dataclasses.replace(settings, duration=settings.warmup, warmup=0),
+                        script=script,
+                    )
         for number in range(rounds):
-            for variant in round_order(variants, number):
-                log = workdir / f"observability-{framework}-{variant}-{number}.log"
-                env = variant_env(variant, sink.url)
-                with load.production_server(
-                    project, url, WORKERS, log, extra_env=env, secret_key=secret
-                ) as (base, process):
-                    if not item_id:
-                        token, item_id = load.seed(base, email)
-                    else:
-                        token = load.login(base, email)
-                    for target in load.targets(item_id, endpoints):
-                        exports = sink.exports
-                        numbers = load.measure(
-                            wrk_path,
-                            base,
-                            target,
-                            token=token,
-                            pid=process.pid,
-                            settings=settings,
-                            script=script,
-                        )
-                        sample = {
-                            "framework": framework,
-                            "endpoint": target.name,
-                            "variant": variant,
-                            "round": number,
-                            **numbers,
-                            "trace_exports": sink.exports - exports,
-                        }
-                        progress(sample)
-                        samples.append(sample)
+            for target in chosen:
+                for variant in round_order(variants, number):
+                    base, pid, token = running[variant]
+                    exports = sink.exports
+                    numbers = load.measure(
+                        wrk_path, base, target, token=token, pid=pid, settings=burst, script=script
+                    )
+                    sample = {
+                        "framework": framework,
+                        "endpoint": target.name,
+                        "variant": variant,
+                        "round": number,
+                        **numbers,
+                        "trace_exports": sink.exports - exports,
+                    }
+                    progress(sample)
+                    samples.append(sample)
     return samples
 
 

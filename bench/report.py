@@ -209,6 +209,7 @@ def render_text(results: dict[str, Any]) -> str:
                     "rps_ratio_to_off",
                     "cpu_ms_per_req",
                     "cpu_ratio_to_off",
+                    "cpu_ms_per_req_spread",
                     "p99_ms",
                     "errors",
                     "trace_exports",

@@ -69,7 +69,7 @@ def test_defaults_and_quick_mode() -> None:
     assert quick.workers == [2]
     assert quick.duration < full.duration
     assert cli.parse_args(["--quick", "--duration", "5"]).duration == 5.0
-    assert (full.variants, full.endpoints, full.rounds) == (list(observability.VARIANTS), None, 2)
+    assert (full.variants, full.endpoints, full.rounds) == (list(observability.VARIANTS), None, 6)
     assert quick.rounds == 1
 
 
@@ -207,7 +207,9 @@ def test_observability_cost_is_a_ratio_to_off(tmp_path: Path) -> None:
     rows = observability.summarize(samples)
     assert [row["variant"] for row in rows] == ["off", "metrics", "traces10"]
     off, metrics, traces = rows
+    # CPU per request: all CPU over all requests; req/s: the median.
     assert (off["cpu_ms_per_req"], off["rps"], off["rounds"]) == (2.1, 390.0, 2)
+    assert off["cpu_ms_per_req_spread"] == "2.000-2.200"
     assert (off["cpu_ratio_to_off"], off["rps_ratio_to_off"]) == (1.0, 1.0)
     assert metrics["cpu_ratio_to_off"] == round(2.3 / 2.1, 3)
     assert metrics["rps_ratio_to_off"] == round(360 / 390, 3)

@@ -142,7 +142,6 @@ def summarize(samples: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "cpu_ms_per_req_spread": _spread(measured),
                 "peak_mem_mb": max(s["peak_mem_mb"] for s in group),
                 "rounds": len(group),
-                "trace_exports": sum(s.get("trace_exports", 0) for s in group),
             }
         )
     base = {(row["framework"], row["endpoint"]): row for row in rows if row["variant"] == "off"}
@@ -219,7 +218,6 @@ def _measure_framework(
             for target in chosen:
                 for variant in round_order(variants, number):
                     base, pid, token = running[variant]
-                    exports = sink.exports
                     numbers = load.measure(
                         wrk_path, base, target, token=token, pid=pid, settings=burst, script=script
                     )
@@ -229,7 +227,6 @@ def _measure_framework(
                         "variant": variant,
                         "round": number,
                         **numbers,
-                        "trace_exports": sink.exports - exports,
                     }
                     progress(sample)
                     samples.append(sample)
@@ -286,6 +283,9 @@ def run(
         "database": DATABASE,
         "workers": WORKERS,
         "rounds": rounds,
+        # What reached the sink: proof that the traced variants sent their spans.
+        "trace_exports": sink.exports,
+        "trace_bytes": sink.bytes,
         "connections": settings.connections,
         "duration_s": settings.duration,
         "warmup_s": settings.warmup,

@@ -195,8 +195,10 @@ def render_text(results: dict[str, Any]) -> str:
         cost = results["observability"]
         parts.append(
             f"Observability cost: {cost['database']}, {cost['workers']} worker, wrk "
-            f"{cost['connections']} connections, {cost['duration_s']:g} s per cell, median of "
-            f"{cost['rounds']} round(s); ratios are to the same framework's `off`"
+            f"{cost['connections']} connections, {cost['duration_s']:g} s bursts, "
+            f"{cost['rounds']} round(s); ratios are to the same framework's `off`; the trace "
+            f"sink received {cost.get('trace_exports', 0)} exports, "
+            f"{cost.get('trace_bytes', 0):,} bytes"
         )
         parts.append(
             table(
@@ -212,7 +214,6 @@ def render_text(results: dict[str, Any]) -> str:
                     "cpu_ms_per_req_spread",
                     "p99_ms",
                     "errors",
-                    "trace_exports",
                 ],
             )
         )

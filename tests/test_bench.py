@@ -192,7 +192,6 @@ def _sample(variant: str, cpu: float, rps: float, number: int = 0) -> dict[str, 
         "non_2xx": 0,
         "cpu_ms_per_req": cpu,
         "peak_mem_mb": 100.0,
-        "trace_exports": 3 if variant.startswith("traces") else 0,
     }
 
 
@@ -213,7 +212,7 @@ def test_observability_cost_is_a_ratio_to_off(tmp_path: Path) -> None:
     assert (off["cpu_ratio_to_off"], off["rps_ratio_to_off"]) == (1.0, 1.0)
     assert metrics["cpu_ratio_to_off"] == round(2.3 / 2.1, 3)
     assert metrics["rps_ratio_to_off"] == round(360 / 390, 3)
-    assert traces["trace_exports"] == 3
+    assert traces["rounds"] == 1
     results = {
         "observability": {
             "rows": [*rows, {"framework": "django", "endpoint": "FAILED", "error": "boom"}],
@@ -221,6 +220,8 @@ def test_observability_cost_is_a_ratio_to_off(tmp_path: Path) -> None:
             "database": "postgresql",
             "workers": 1,
             "rounds": 2,
+            "trace_exports": 3,
+            "trace_bytes": 4096,
             "connections": 32,
             "duration_s": 10.0,
             "warmup_s": 2.0,
@@ -229,6 +230,7 @@ def test_observability_cost_is_a_ratio_to_off(tmp_path: Path) -> None:
     }
     text = report.render_text(results)
     assert "Observability cost" in text
+    assert "3 exports, 4,096 bytes" in text
     assert re.search(r"\|\s+flask \|\s+read1 \|\s+traces10 \|", text)
     assert "boom" in text  # the failure is listed, not tabled
     verdicts = {row["target"]: row["met"] for row in report.check_observability(results)}

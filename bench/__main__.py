@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import shutil
 import sys
 import tempfile
@@ -71,7 +72,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--workers", default="1,2", help="comma-separated worker counts (default 1,2)"
     )
     parser.add_argument(
-        "--duration", type=float, help="seconds of measured load per cell (default 10; quick 2)"
+        "--duration",
+        type=float,
+        help="seconds of measured load per cell (default 10; quick 2), and per observability "
+        "burst (default 4; quick 2)",
     )
     parser.add_argument(
         "--warmup",
@@ -123,6 +127,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "green_runs": (2, 1),
         "rounds": (6, 1),
     }
+    # The observability section loads short interleaved bursts (observability.py): 4 s
+    # unless --duration says otherwise.
+    args.burst = args.duration if args.duration is not None else (2.0 if args.quick else 4.0)
     for name, (full, quick) in defaults.items():
         if getattr(args, name) is None:
             setattr(args, name, quick if args.quick else full)
@@ -161,6 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load.LoadSettings(
             args.duration, args.warmup, args.connections, args.threads, args.timeout
         )
+        bursts = dataclasses.replace(settings, duration=args.burst)
         if "load" in args.sections:
             _say(
                 "load: production servers under wrk (PostgreSQL databases are created and dropped)"
@@ -189,7 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 variants=args.variants,
                 endpoints=args.endpoints,
                 rounds=args.rounds,
-                settings=settings,
+                settings=bursts,
                 python_version=args.python,
                 progress=_progress,
             )

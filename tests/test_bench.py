@@ -71,6 +71,8 @@ def test_defaults_and_quick_mode() -> None:
     assert cli.parse_args(["--quick", "--duration", "5"]).duration == 5.0
     assert (full.variants, full.endpoints, full.rounds) == (list(observability.VARIANTS), None, 6)
     assert quick.rounds == 1
+    assert (full.burst, quick.burst) == (4.0, 2.0)
+    assert cli.parse_args(["--duration", "3"]).burst == 3.0
 
 
 def test_observability_options() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import shutil
 import sys
 import tempfile
@@ -10,12 +11,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import green, load, render, report
+from . import green, load, observability, render, report
 from .tools import MissingToolError, require
 
 FRAMEWORKS = ("fastapi", "django", "flask")
 DATABASES = ("sqlite", "postgresql")
-SECTIONS = ("render", "green", "load")
+SECTIONS = ("render", "green", "load", "observability")
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
@@ -42,10 +43,39 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="repeatable; default: all",
     )
     parser.add_argument(
+        "--endpoint",
+        action="append",
+        choices=load.ENDPOINTS,
+        dest="endpoints",
+        help="load only this endpoint (repeatable; default: all)",
+    )
+    parser.add_argument(
+        "--variant",
+        action="append",
+        choices=observability.VARIANTS,
+        dest="variants",
+        help="observability: measure only this variant against off (repeatable; default: all)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        help="observability: rounds of --duration s bursts per variant, alternating order "
+        "(default 6; quick 1)",
+    )
+    parser.add_argument(
+        "--no-floors",
+        dest="floors",
+        action="store_false",
+        help="load: skip the floor cells (bench/floors/) of the PostgreSQL services",
+    )
+    parser.add_argument(
         "--workers", default="1,2", help="comma-separated worker counts (default 1,2)"
     )
     parser.add_argument(
-        "--duration", type=float, help="seconds of measured load per cell (default 10; quick 2)"
+        "--duration",
+        type=float,
+        help="seconds of measured load per cell (default 10; quick 2), and per observability "
+        "burst (default 4; quick 2)",
     )
     parser.add_argument(
         "--warmup",
@@ -83,6 +113,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args.sections = args.only or list(SECTIONS)
     args.frameworks = args.frameworks or list(FRAMEWORKS)
     args.databases = args.databases or list(DATABASES)
+    args.variants = args.variants or list(observability.VARIANTS)
     try:
         args.workers = [int(value) for value in str(args.workers).split(",") if value.strip()]
     except ValueError:
@@ -94,17 +125,23 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "warmup": (2.0, 1.0),
         "render_runs": (10, 3),
         "green_runs": (2, 1),
+        "rounds": (6, 1),
     }
+    # The observability section loads short interleaved bursts (observability.py): 4 s
+    # unless --duration says otherwise.
+    args.burst = args.duration if args.duration is not None else (2.0 if args.quick else 4.0)
     for name, (full, quick) in defaults.items():
         if getattr(args, name) is None:
             setattr(args, name, quick if args.quick else full)
+    if args.rounds < 1:
+        parser.error("--rounds needs 1 or more")
     return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     needed = (["hyperfine"] if "render" in args.sections else []) + (
-        ["wrk"] if "load" in args.sections else []
+        ["wrk"] if {"load", "observability"} & set(args.sections) else []
     )
     try:
         tools = require(*needed)
@@ -128,12 +165,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "green: copier copy -> uv sync -> uv run pytest per framework (cache warmed first)"
             )
             results["green"] = green.run(workdir, args.frameworks, args.green_runs, args.python)
+        settings = load.LoadSettings(
+            args.duration, args.warmup, args.connections, args.threads, args.timeout
+        )
+        bursts = dataclasses.replace(settings, duration=args.burst)
         if "load" in args.sections:
             _say(
                 "load: production servers under wrk (PostgreSQL databases are created and dropped)"
-            )
-            settings = load.LoadSettings(
-                args.duration, args.warmup, args.connections, args.threads, args.timeout
             )
             results["load"] = load.run(
                 workdir,
@@ -143,9 +181,25 @@ def main(argv: Sequence[str] | None = None) -> int:
                 workers=args.workers,
                 settings=settings,
                 python_version=args.python,
-                progress=lambda row: _say(
-                    "  " + " ".join(f"{key}={value}" for key, value in row.items())
-                ),
+                endpoints=args.endpoints,
+                floors=args.floors,
+                progress=_progress,
+            )
+        if "observability" in args.sections:
+            _say(
+                "observability: metrics and tracing on against off "
+                f"({observability.DATABASE}, {observability.WORKERS} worker, same run)"
+            )
+            results["observability"] = observability.run(
+                workdir,
+                tools["wrk"],
+                frameworks=args.frameworks,
+                variants=args.variants,
+                endpoints=args.endpoints,
+                rounds=args.rounds,
+                settings=bursts,
+                python_version=args.python,
+                progress=_progress,
             )
         # The numbers first: removing the projects' virtualenvs can take a while.
         print(report.render_text(results), flush=True)
@@ -158,6 +212,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             _say(f"removing {workdir}")
             shutil.rmtree(workdir, ignore_errors=True)
     return 0
+
+
+def _progress(row: dict[str, Any]) -> None:
+    _say("  " + " ".join(f"{key}={value}" for key, value in row.items()))
 
 
 def _say(message: str) -> None:

@@ -53,6 +53,14 @@ end
 """
 
 
+FLOORS = Path(__file__).resolve().parent / "floors"
+# The floors read the services' own table: SQLAlchemy's name, Django's app_model name.
+FLOOR_TABLES = {"fastapi": "items", "flask": "items", "django": "items_item"}
+FLOOR_APPS = {"django": "application", "flask": "app"}
+FLOOR_DATABASES = ("postgresql",)  # asyncpg and psycopg: the floors speak PostgreSQL only
+GUNICORN_THREADS = 4  # the services' THREADS_PER_WORKER (server.py)
+
+
 @dataclass(frozen=True)
 class LoadSettings:
     duration: float  # seconds of measured load per cell
@@ -202,24 +210,74 @@ def server_commands(project: Path) -> tuple[list[str], list[str]]:
 
 @contextlib.contextmanager
 def production_server(
-    project: Path, database_url: str, workers: int, log: Path
+    project: Path,
+    database_url: str,
+    workers: int,
+    log: Path,
+    *,
+    extra_env: dict[str, str] | None = None,
+    secret_key: str | None = None,
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """Migrate, then run the README's production command; stop it with SIGTERM."""
+    """Migrate, then run the README's production command; stop it with SIGTERM.
+
+    ``extra_env`` adds settings (METRICS_PORT, OTEL_*); servers given the same
+    ``secret_key`` accept each other's tokens."""
     migrate, serve = server_commands(project)
     port = free_port()
     env = clean_env(
         ENVIRONMENT="production",
-        SECRET_KEY=secrets.token_urlsafe(48),
+        SECRET_KEY=secret_key or secrets.token_urlsafe(48),
         DATABASE_URL=database_url,
         HOST="127.0.0.1",
         PORT=str(port),
         WORKERS=str(workers),
+        **(extra_env or {}),
     )
     subprocess.run(migrate, cwd=project, env=env, check=True, capture_output=True)
+    with _running(serve, project, env, port, log) as running:
+        yield running
+
+
+@contextlib.contextmanager
+def floor_server(
+    project: Path, framework: str, database_url: str, workers: int, log: Path
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """The framework's floor app (bench/floors/), in the project's virtualenv, on the
+    database its service cell migrated and seeded."""
+    port = free_port()
+    env = clean_env(DATABASE_URL=database_url, FLOOR_TABLE=FLOOR_TABLES[framework])
+    with _running(
+        floor_command(project, framework, port, workers), project, env, port, log
+    ) as running:
+        yield running
+
+
+def floor_command(project: Path, framework: str, port: int, workers: int) -> list[str]:
+    """The floor's server: the service's own (uvicorn; gunicorn gthread with its threads)."""
+    python = str(project / ".venv/bin/python")
+    bind = ["127.0.0.1", str(port)]
+    if framework == "fastapi":
+        return [
+            python, "-m", "uvicorn", "fastapi_floor:app", f"--app-dir={FLOORS}",
+            f"--host={bind[0]}", f"--port={bind[1]}", f"--workers={workers}",
+            "--no-access-log", "--log-level=warning", "--timeout-keep-alive=5",
+        ]  # fmt: skip
+    return [
+        python, "-m", "gunicorn", f"--chdir={FLOORS}", "--worker-class=gthread",
+        f"--threads={GUNICORN_THREADS}", f"--workers={workers}", f"--bind={':'.join(bind)}",
+        "--keep-alive=5", "--log-level=warning", f"{framework}_floor:{FLOOR_APPS[framework]}",
+    ]  # fmt: skip
+
+
+@contextlib.contextmanager
+def _running(
+    command: list[str], cwd: Path, env: dict[str, str], port: int, log: Path
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Start a server, wait until /health/ready answers 200; stop it with SIGTERM."""
     with log.open("wb") as output:
         process = subprocess.Popen(
-            serve,
-            cwd=project,
+            command,
+            cwd=cwd,
             env=env,
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -246,18 +304,24 @@ def production_server(
                 process.wait()
 
 
-def seed(base: str) -> tuple[str, str]:
-    """Register and log in once (not per request: login is rate limited), then create the
-    items. Returns the access token and one item's id."""
-    email = f"bench-{secrets.token_hex(4)}@example.com"
+def login(base: str, email: str) -> str:
+    """Log in once (not per request: login is rate limited); the access token."""
+    with httpx.Client(base_url=base, timeout=30) as client:
+        answer = client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+        answer.raise_for_status()
+        return str(answer.json()["access_token"])
+
+
+def seed(base: str, email: str | None = None) -> tuple[str, str]:
+    """Register and log in once, then create the items. Returns the access token and one
+    item's id."""
+    email = email or f"bench-{secrets.token_hex(4)}@example.com"
     with httpx.Client(base_url=base, timeout=30) as client:
         created = client.post("/api/v1/users", json={"email": email, "password": PASSWORD})
         if created.status_code not in {201, 202}:
             msg = f"registration answered {created.status_code}: {created.text}"
             raise RuntimeError(msg)
-        login = client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
-        login.raise_for_status()
-        token = str(login.json()["access_token"])
+        token = login(base, email)
         headers = {"Authorization": f"Bearer {token}"}
         item_id = ""
         for number in range(ITEMS):
@@ -326,12 +390,17 @@ def parse_wrk(output: str) -> dict[str, Any]:
     raise ValueError(msg)
 
 
-def targets(item_id: str) -> list[Target]:
-    return [
+ENDPOINTS = ("live", "list50", "read1")
+
+
+def targets(item_id: str, endpoints: list[str] | None = None) -> list[Target]:
+    """The loaded endpoints (all of ENDPOINTS unless ``endpoints`` names some)."""
+    every = [
         Target("live", "/health/live", authenticated=False),
         Target("list50", f"/api/v1/items?limit={ITEMS}", authenticated=True),
         Target("read1", f"/api/v1/items/{item_id}", authenticated=True),
     ]
+    return [target for target in every if endpoints is None or target.name in endpoints]
 
 
 def measure(
@@ -368,7 +437,7 @@ def measure(
     }
 
 
-def _failure(
+def failure_row(
     framework: str,
     database: str,
     workers: int,
@@ -398,6 +467,8 @@ def run(
     workers: list[int],
     settings: LoadSettings,
     python_version: str,
+    endpoints: list[str] | None = None,
+    floors: bool = True,
     progress: Callable[[dict[str, Any]], None] = print,
 ) -> dict[str, Any]:
     python = python_for(python_version)
@@ -408,7 +479,7 @@ def run(
         try:
             project = install(workdir, framework, database, python)
         except subprocess.CalledProcessError as error:
-            rows.append(_failure(framework, database, 0, error, progress))
+            rows.append(failure_row(framework, database, 0, error, progress))
             continue
         for count in workers:
             log = workdir / f"{framework}-{database}-{count}.log"
@@ -418,7 +489,7 @@ def run(
                     production_server(project, url, count, log) as (base, process),
                 ):
                     token, item_id = seed(base)
-                    for target in targets(item_id):
+                    for target in targets(item_id, endpoints):
                         numbers = measure(
                             wrk_path,
                             base,
@@ -433,10 +504,39 @@ def run(
                             "database": database,
                             "workers": count,
                             "endpoint": target.name,
+                            "app": "service",
                             **numbers,
                         }
                         progress(row)
                         rows.append(row)
+                    if floors and database in FLOOR_DATABASES:
+                        floor_log = workdir / f"{framework}-{database}-{count}-floor.log"
+                        with floor_server(project, framework, url, count, floor_log) as (
+                            floor_base,
+                            floor_process,
+                        ):
+                            for target in targets(item_id, endpoints):
+                                if target.name == "live":  # no database work: no floor
+                                    continue
+                                numbers = measure(
+                                    wrk_path,
+                                    floor_base,
+                                    target,
+                                    token=token,
+                                    pid=floor_process.pid,
+                                    settings=settings,
+                                    script=script,
+                                )
+                                row = {
+                                    "framework": framework,
+                                    "database": database,
+                                    "workers": count,
+                                    "endpoint": target.name,
+                                    "app": "floor",
+                                    **numbers,
+                                }
+                                progress(row)
+                                rows.append(row)
             except (
                 RuntimeError,
                 OSError,
@@ -445,11 +545,34 @@ def run(
                 subprocess.SubprocessError,
             ) as error:
                 # One broken combination must not cost the numbers of the others.
-                rows.append(_failure(framework, database, count, error, progress))
+                rows.append(failure_row(framework, database, count, error, progress))
     return {
-        "rows": rows,
+        "rows": add_floor_ratios(rows),
         "connections": settings.connections,
         "duration_s": settings.duration,
         "warmup_s": settings.warmup,
         "wrk_threads": settings.threads,
     }
+
+
+def add_floor_ratios(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each service row's req/s and CPU per request as ratios to its floor's (same framework,
+    database, workers and endpoint), when that floor was measured."""
+    floors = {
+        (row["framework"], row["database"], row["workers"], row["endpoint"]): row
+        for row in rows
+        if row.get("app") == "floor" and "error" not in row
+    }
+    for row in rows:
+        if row.get("app") != "service" or "error" in row:
+            continue
+        floor = floors.get((row["framework"], row["database"], row["workers"], row["endpoint"]))
+        if floor is None:
+            continue
+        row["rps_ratio_to_floor"] = round(row["rps"] / floor["rps"], 3) if floor["rps"] else None
+        row["cpu_ratio_to_floor"] = (
+            round(row["cpu_ms_per_req"] / floor["cpu_ms_per_req"], 3)
+            if floor.get("cpu_ms_per_req") and row.get("cpu_ms_per_req") is not None
+            else None
+        )
+    return rows

@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .observability import TARGETS as OBSERVABILITY_TARGETS
+
 # Issue #8's targets on a 2-core machine.
 RENDER_RATIO_MAX = 1.5
 GREEN_SECONDS_MAX = 8.0
@@ -84,7 +86,7 @@ def check_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         if "error" in row:
             continue
         key = (row["framework"], row["database"], row["workers"], row["endpoint"])
-        if key not in THROUGHPUT_TARGETS:
+        if key not in THROUGHPUT_TARGETS or row.get("app") == "floor":
             continue
         minimum, p99_max = THROUGHPUT_TARGETS[key]
         met = row["rps"] >= minimum and row["errors"] == 0
@@ -95,6 +97,25 @@ def check_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         name = f"{row['framework']} {row['endpoint']} {row['database']} {row['workers']}w"
         verdicts.append(
             _verdict(name, f"{row['rps']:.0f} req/s, p99 {row['p99_ms']} ms", goal, met)
+        )
+    return verdicts
+
+
+def check_observability(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Issue #19's targets: CPU per request of a variant as a ratio to everything off."""
+    verdicts = []
+    for row in results.get("observability", {}).get("rows", []):
+        limit = OBSERVABILITY_TARGETS.get((row.get("variant", ""), row.get("endpoint", "")))
+        ratio = row.get("cpu_ratio_paired", row.get("cpu_ratio_to_off"))
+        if limit is None or ratio is None:
+            continue
+        verdicts.append(
+            _verdict(
+                f"{row['framework']} {row['endpoint']} {row['variant']} / off (CPU per request)",
+                f"{ratio:.3f} (pooled {row.get('cpu_ratio_to_off')})",
+                f"<= {limit:g}",
+                ratio <= limit and row["errors"] == 0,
+            )
         )
     return verdicts
 
@@ -158,27 +179,57 @@ def render_text(results: dict[str, Any]) -> str:
                     "database",
                     "workers",
                     "endpoint",
+                    "app",
                     "rps",
                     "p50_ms",
                     "p99_ms",
                     "errors",
                     "cpu_ms_per_req",
                     "peak_mem_mb",
+                    "rps_ratio_to_floor",
+                    "cpu_ratio_to_floor",
+                ],
+            )
+        )
+    if "observability" in results:
+        cost = results["observability"]
+        parts.append(
+            f"Observability cost: {cost['database']}, {cost['workers']} worker, wrk "
+            f"{cost['connections']} connections, {cost['duration_s']:g} s bursts, "
+            f"{cost['rounds']} round(s); ratios are to the same framework's `off`; the trace "
+            f"sink received {cost.get('trace_exports', 0)} exports, "
+            f"{cost.get('trace_bytes', 0):,} bytes"
+        )
+        parts.append(
+            table(
+                [row for row in cost["rows"] if "error" not in row],
+                [
+                    "framework",
+                    "endpoint",
+                    "variant",
+                    "rps",
+                    "rps_ratio_to_off",
+                    "cpu_ms_per_req",
+                    "cpu_ratio_to_off",
+                    "cpu_ratio_paired",
+                    "cpu_ms_per_req_spread",
+                    "p99_ms",
+                    "errors",
                 ],
             )
         )
     failures = [
         row
-        for section in ("green", "load")
+        for section in ("green", "load", "observability")
         for row in results.get(section, {}).get("rows", [])
         if "error" in row
     ]
     if failures:
         parts.append("Failures (details in the JSON)")
         parts.append("\n".join(f"- {row}"[:400] for row in failures))
-    verdicts = check_targets(results)
+    verdicts = check_targets(results) + check_observability(results)
     if verdicts:
-        parts.append("Targets (issue #8)")
+        parts.append("Targets (issues #8 and #19)")
         parts.append(table(verdicts, ["target", "measured", "goal", "met"]))
     return "\n\n".join(parts)
 
@@ -191,7 +242,7 @@ def write_json(results: dict[str, Any], directory: Path) -> Path:
         "created": stamp,
         "machine": machine(),
         **results,
-        "targets": check_targets(results),
+        "targets": check_targets(results) + check_observability(results),
     }
     path.write_text(json.dumps(document, indent=2) + "\n")
     return path

@@ -14,7 +14,7 @@ import yaml
 from copier import run_copy
 
 from bench import __main__ as cli
-from bench import green, load, render, report
+from bench import green, load, observability, render, report
 
 HYPERFINE_JSON = {
     "results": [
@@ -59,7 +59,7 @@ Requests/sec:   1500.00
 
 def test_defaults_and_quick_mode() -> None:
     full = cli.parse_args([])
-    assert full.sections == ["render", "green", "load"]
+    assert full.sections == ["render", "green", "load", "observability"]
     assert full.frameworks == ["fastapi", "django", "flask"]
     assert full.databases == ["sqlite", "postgresql"]
     assert (full.workers, full.duration, full.connections) == ([1, 2], 10.0, 32)
@@ -69,6 +69,21 @@ def test_defaults_and_quick_mode() -> None:
     assert quick.workers == [2]
     assert quick.duration < full.duration
     assert cli.parse_args(["--quick", "--duration", "5"]).duration == 5.0
+    assert (full.variants, full.endpoints, full.rounds) == (list(observability.VARIANTS), None, 6)
+    assert quick.rounds == 1
+    assert (full.burst, quick.burst) == (4.0, 2.0)
+    assert cli.parse_args(["--duration", "3"]).burst == 3.0
+
+
+def test_observability_options() -> None:
+    args = cli.parse_args(
+        ["--only", "observability", "--variant", "metrics", "--endpoint", "read1", "--rounds", "3"]
+    )
+    assert args.sections == ["observability"]
+    assert (args.variants, args.endpoints, args.rounds) == (["metrics"], ["read1"], 3)
+    for bad in (["--rounds", "0"], ["--variant", "logs"], ["--endpoint", "write1"]):
+        with pytest.raises(SystemExit):
+            cli.parse_args(bad)
 
 
 @pytest.mark.parametrize("workers", ["0", "one", ""])
@@ -126,6 +141,181 @@ def test_wrk_script_and_targets() -> None:
     assert paths["list50"].authenticated
     assert not paths["live"].authenticated
     assert paths["read1"].path == "/api/v1/items/abc"
+
+
+def test_endpoints_can_be_chosen() -> None:
+    assert [target.name for target in load.targets("abc", ["read1"])] == ["read1"]
+    assert [target.name for target in load.targets("abc")] == list(load.ENDPOINTS)
+
+
+def test_each_variant_differs_by_its_environment_only() -> None:
+    sink = "http://127.0.0.1:4318"
+    assert observability.variant_env("off", sink) == {}
+    assert int(observability.variant_env("metrics", sink)["METRICS_PORT"]) > 0
+    assert observability.variant_env("traces10", sink) == {
+        "OTEL_EXPORTER_OTLP_ENDPOINT": sink,
+        "OTEL_TRACES_SAMPLER": "parentbased_traceidratio",
+        "OTEL_TRACES_SAMPLER_ARG": "0.1",
+    }
+    assert observability.variant_env("traces100", sink)["OTEL_TRACES_SAMPLER_ARG"] == "1.0"
+    with pytest.raises(ValueError, match="unknown variant"):
+        observability.variant_env("logs", sink)
+    variants = list(observability.VARIANTS)
+    assert observability.round_order(variants, 0) == variants
+    assert observability.round_order(variants, 1) == variants[::-1]
+
+
+def test_the_trace_sink_accepts_otlp_posts() -> None:
+    import httpx  # noqa: PLC0415
+
+    with observability.TraceSink() as sink:
+        answer = httpx.post(
+            f"{sink.url}/v1/traces",
+            content=b"spans",
+            headers={"Content-Type": "application/x-protobuf"},
+        )
+        assert answer.status_code == 200
+        assert httpx.post(f"{sink.url}/elsewhere", content=b"").status_code == 404
+    assert (sink.exports, sink.bytes) == (2, 5)
+
+
+def _sample(variant: str, cpu: float, rps: float, number: int = 0) -> dict[str, object]:
+    return {
+        "framework": "flask",
+        "endpoint": "read1",
+        "variant": variant,
+        "round": number,
+        "requests": 1000,
+        "rps": rps,
+        "p50_ms": 10.0,
+        "p99_ms": 20.0,
+        "max_ms": 30.0,
+        "errors": 0,
+        "non_2xx": 0,
+        "cpu_ms_per_req": cpu,
+        "peak_mem_mb": 100.0,
+    }
+
+
+def test_observability_cost_is_a_ratio_to_off(tmp_path: Path) -> None:
+    samples = [
+        _sample("off", 2.0, 400.0),
+        _sample("off", 2.2, 380.0, 1),
+        _sample("metrics", 2.3, 370.0),
+        _sample("metrics", 2.3, 350.0, 1),
+        _sample("traces10", 2.6, 300.0),
+    ]
+    rows = observability.summarize(samples)
+    assert [row["variant"] for row in rows] == ["off", "metrics", "traces10"]
+    off, metrics, traces = rows
+    # CPU per request: all CPU over all requests; req/s: the median.
+    assert (off["cpu_ms_per_req"], off["rps"], off["rounds"]) == (2.1, 390.0, 2)
+    assert off["cpu_ms_per_req_spread"] == "2.000-2.200"
+    assert (off["cpu_ratio_to_off"], off["rps_ratio_to_off"]) == (1.0, 1.0)
+    assert metrics["cpu_ratio_to_off"] == round(2.3 / 2.1, 3)
+    # Round by round: 2.3 / 2.0 and 2.3 / 2.2, median of the two.
+    assert metrics["cpu_ratio_paired"] == round((2.3 / 2.0 + 2.3 / 2.2) / 2, 3)
+    assert traces["cpu_ratio_paired"] == 1.3  # its only round, against round 0's off
+    assert metrics["rps_ratio_to_off"] == round(360 / 390, 3)
+    assert traces["rounds"] == 1
+    results = {
+        "observability": {
+            "rows": [*rows, {"framework": "django", "endpoint": "FAILED", "error": "boom"}],
+            "samples": samples,
+            "database": "postgresql",
+            "workers": 1,
+            "rounds": 2,
+            "trace_exports": 3,
+            "trace_bytes": 4096,
+            "connections": 32,
+            "duration_s": 10.0,
+            "warmup_s": 2.0,
+            "wrk_threads": 1,
+        }
+    }
+    text = report.render_text(results)
+    assert "Observability cost" in text
+    assert "3 exports, 4,096 bytes" in text
+    assert re.search(r"\|\s+flask \|\s+read1 \|\s+traces10 \|", text)
+    assert "boom" in text  # the failure is listed, not tabled
+    verdicts = {row["target"]: row["met"] for row in report.check_observability(results)}
+    assert verdicts == {
+        "flask read1 metrics / off (CPU per request)": "yes",  # paired 1.098 <= 1.10
+        "flask read1 traces10 / off (CPU per request)": "MISSED",  # paired 1.3 > 1.15
+    }
+    written = json.loads(report.write_json(results, tmp_path).read_text())
+    assert written["observability"]["rows"][1]["cpu_ratio_to_off"] == metrics["cpu_ratio_to_off"]
+    assert {row["met"] for row in written["targets"]} == {"yes", "MISSED"}
+
+
+def test_floors_run_on_the_services_servers(tmp_path: Path) -> None:
+    fastapi = load.floor_command(tmp_path, "fastapi", 8001, 2)
+    assert fastapi[:3] == [str(tmp_path / ".venv/bin/python"), "-m", "uvicorn"]
+    assert "fastapi_floor:app" in fastapi
+    assert "--workers=2" in fastapi
+    for framework in ("django", "flask"):
+        command = load.floor_command(tmp_path, framework, 8001, 1)
+        assert command[1:3] == ["-m", "gunicorn"]
+        assert "--worker-class=gthread" in command
+        assert f"--threads={load.GUNICORN_THREADS}" in command
+        assert command[-1].startswith(f"{framework}_floor:")
+    for framework in load.FLOOR_TABLES:
+        assert (load.FLOORS / f"{framework}_floor.py").is_file()
+
+
+def test_floor_queries_and_models() -> None:
+    import importlib.util  # noqa: PLC0415
+    import uuid  # noqa: PLC0415
+    from datetime import UTC, datetime  # noqa: PLC0415
+
+    spec = importlib.util.spec_from_file_location("floor_models", load.FLOORS / "floor_models.py")
+    assert spec is not None
+    assert spec.loader is not None
+    models = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(models)
+    assert "FROM items_item WHERE id = %s" in models.READ_ONE.format(table="items_item")
+    now = datetime.now(UTC)
+    row = (uuid.uuid4(), "Item 1", None, now, now)
+    assert models.item(row).title == "Item 1"
+    page = models.page([(*row, 7)], 50, 0)
+    assert (page.total, page.limit, len(page.items)) == (7, 50, 1)
+    assert models.page([], 50, 0).total == 0
+
+
+def test_service_cells_are_ratios_to_their_floor() -> None:
+    common = {
+        "framework": "flask",
+        "database": "postgresql",
+        "workers": 1,
+        "errors": 0,
+        "p99_ms": 9.0,
+    }
+    rows = [
+        {**common, "endpoint": "read1", "app": "service", "rps": 300.0, "cpu_ms_per_req": 3.0},
+        {**common, "endpoint": "read1", "app": "floor", "rps": 1200.0, "cpu_ms_per_req": 0.75},
+        {**common, "endpoint": "live", "app": "service", "rps": 1300.0, "cpu_ms_per_req": 0.8},
+    ]
+    service, floor, live = load.add_floor_ratios(rows)
+    assert (service["rps_ratio_to_floor"], service["cpu_ratio_to_floor"]) == (0.25, 4.0)
+    assert "cpu_ratio_to_floor" not in floor
+    assert "cpu_ratio_to_floor" not in live  # no database work: no floor
+    text = report.render_text(
+        {
+            "load": {
+                "rows": rows,
+                "connections": 32,
+                "duration_s": 10.0,
+                "warmup_s": 2.0,
+                "wrk_threads": 1,
+            }
+        }
+    )
+    assert "cpu_ratio_to_floor" in text
+    assert re.search(r"\|\s+read1 \|\s+floor \|", text)
+    # The floor is no service: issue #8's target is about the service only.
+    assert [row["target"] for row in report.check_targets({"load": {"rows": rows}})] == [
+        "flask read1 postgresql 1w"
+    ]
 
 
 def test_own_process_is_measured() -> None:
@@ -224,3 +414,12 @@ def test_failures_are_reported_not_fatal() -> None:
     assert "uv sync failed" in text
     assert "boom" in text
     assert [row["met"] for row in report.check_targets(results)] == ["MISSED"]
+
+
+def test_the_committed_reference_run_renders() -> None:
+    """bench/README.md's tables come from this file: it must stay readable by report.py."""
+    reference = json.loads((Path(load.__file__).parent / "results/reference.json").read_text())
+    text = report.render_text(reference)
+    assert "Load: wrk" in text
+    assert "Observability cost" in text
+    assert "cpu_ratio_to_floor" in text

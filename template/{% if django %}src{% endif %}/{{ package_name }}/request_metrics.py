@@ -4,9 +4,11 @@ route pattern Django resolved ("api/v1/items/<uuid:item_id>", given a leading sl
 import time
 from collections.abc import Callable
 
+from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
 from django.http import HttpRequest, HttpResponseBase
 
-from .metrics import request_finished, request_started
+from .metrics import enabled, request_finished, request_started
 
 
 class RequestMetricsMiddleware:
@@ -17,6 +19,10 @@ class RequestMetricsMiddleware:
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        if not enabled(settings.SERVICE):
+            # Django leaves this middleware out of the chain: no metrics are served, so
+            # none are counted (metrics.enabled).
+            raise MiddlewareNotUsed
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:

@@ -13,7 +13,8 @@ from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .metrics import request_finished, request_started
+from .config import Settings
+from .metrics import enabled, request_finished, request_started
 from .pool_metrics import watch_pool
 
 
@@ -60,7 +61,10 @@ class RequestMetricsMiddleware:
             request_finished(method, self._template(scope), status, time.perf_counter() - started)
 
 
-def install_request_metrics(app: FastAPI) -> None:
-    """Add the middleware (outermost when added last) and report the engine's pool."""
+def install_request_metrics(app: FastAPI, settings: Settings) -> None:
+    """Add the middleware (outermost when added last) and report the engine's pool: only
+    when the metrics are served (metrics.enabled)."""
+    if not enabled(settings):
+        return
     app.add_middleware(RequestMetricsMiddleware)
     watch_pool(app.state.engine.sync_engine.pool)

@@ -8,8 +8,9 @@ from wsgiref.types import StartResponse, WSGIApplication
 
 from flask import Flask, request
 
+from .config import Settings
 from .dependencies import resources
-from .metrics import request_finished, request_started
+from .metrics import enabled, request_finished, request_started
 from .pool_metrics import watch_pool
 
 # Where the route's template waits in the WSGI environ for the wrapper to read it.
@@ -48,8 +49,11 @@ def _note_route(_: BaseException | None) -> None:
         request.environ[ROUTE_KEY] = request.url_rule.rule
 
 
-def init_app(app: Flask) -> None:
-    """Wrap the app's WSGI callable and report the engine's pool (after dependencies)."""
+def init_app(app: Flask, settings: Settings) -> None:
+    """Wrap the app's WSGI callable and report the engine's pool (after dependencies): only
+    when the metrics are served (metrics.enabled)."""
+    if not enabled(settings):
+        return
     app.wsgi_app = RequestMetrics(app.wsgi_app)  # type: ignore[method-assign]
     app.teardown_request(_note_route)
     watch_pool(resources(app).engine.pool)

@@ -1,0 +1,223 @@
+"""Slow: each framework's production server reports a real server error to a Sentry endpoint.
+
+The endpoint is the test's own (tests/sentry_ingest.py): an HTTP server on loopback that
+answers ``POST /api/<project id>/envelope/`` and decodes the envelopes sentry-sdk sends, as
+Sentry's ingest does. SENTRY_DSN points the service at it. The error is a genuine one, with
+no route of the test's own: the table that authentication reads is renamed under the
+running server, so an authenticated request fails on a statement, which is not an outage
+(that would be the handled 503) but an unexpected error, a 500.
+
+Each framework uses another authentication scheme, so that the failing request carries
+each kind of credential: FastAPI a bearer token, Django a session cookie (and its CSRF
+token), Flask an API key header; its JSON body has password and token fields too. The
+client must get a problem+json 500 with nothing internal in it; the endpoint exactly one
+event, with the service's release and environment and the request id the client got, and
+none of the credentials anywhere in the envelopes' bytes. With the endpoint hanging, then
+gone, error requests still answer as fast as before and the server keeps serving.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from .projects import Server, answer, derived, install, production_server
+from .rendering import render
+from .sentry_ingest import Ingest
+from .test_fuzz import api_key, log_in, session_headers
+
+pytestmark = pytest.mark.slow
+
+COMMIT = "5e7e1a1"
+
+
+@dataclass(frozen=True)
+class Scheme:
+    auth: str
+    table: str  # what authentication reads on every request: renamed, it fails
+
+
+# One scheme per framework, so that between them each kind of credential is sent.
+SCHEMES = {
+    "fastapi": Scheme("jwt", "auth_sessions"),
+    "django": Scheme("session", "django_session"),
+    "flask": Scheme("apikey", "api_keys"),
+}
+# A statement failing for a missing table is not an outage on PostgreSQL (on SQLite every
+# statement error is an OperationalError, which the services answer with 503).
+DATABASE = "postgresql"
+SAMPLES = 5
+
+
+@pytest.fixture(scope="module", params=sorted(SCHEMES))
+def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    framework = request.param
+    rendered = render(
+        tmp_path_factory.mktemp(f"sentry-{framework}") / "project",
+        framework=framework,
+        auth=SCHEMES[framework].auth,
+        database=DATABASE,
+        python_version="3.13",
+    )
+    install(rendered, "3.13")
+    return rendered
+
+
+@pytest.fixture(scope="module")
+def ingest(project: Path) -> Iterator[Ingest]:
+    """The endpoint of one project's server (a test stops it)."""
+    running = Ingest()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def server(
+    project: Path, ingest: Ingest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    settings = {"SENTRY_DSN": ingest.dsn, "GIT_COMMIT": COMMIT}
+    with production_server(project, tmp_path_factory.mktemp("data"), 1, **settings) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def credentials(project: Path, server: Server) -> dict[str, str]:
+    """The headers that authenticate a new user, obtained as a client would."""
+    email = f"sentry-{uuid.uuid4().hex[:12]}@example.com"
+    auth = answer(project, "auth")
+    if auth == "apikey":
+        return {"X-API-Key": api_key(project, server, email)}
+    with httpx.Client(base_url=server.base_url, timeout=10) as client:
+        login = log_in(client, email)
+    if auth == "session":
+        return {header["name"]: header["value"] for header in session_headers(login)}
+    return {"Authorization": f"Bearer {login.json()['access_token']}"}
+
+
+@pytest.fixture(scope="module")
+def broken(project: Path, server: Server, credentials: dict[str, str]) -> None:
+    """The table authentication reads is gone from under the running server."""
+    table = SCHEMES[answer(project, "framework")].table
+    subprocess.run(
+        [
+            "psql",
+            server.env["DATABASE_URL"],
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-qc",
+            f"ALTER TABLE {table} RENAME TO {table}_gone",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+
+
+def body_secrets() -> dict[str, str]:
+    return {
+        "title": "a failing write",
+        "password": f"leaked-password-{uuid.uuid4().hex}",
+        "token": f"leaked-token-{uuid.uuid4().hex}",
+    }
+
+
+def failing_request(server: Server, credentials: dict[str, str]) -> tuple[httpx.Response, float]:
+    """An authenticated write, which the broken table makes a 500; and the seconds it took."""
+    started = time.perf_counter()
+    response = httpx.post(
+        f"{server.base_url}/api/v1/items", headers=credentials, json=body_secrets(), timeout=30
+    )
+    return response, time.perf_counter() - started
+
+
+def assert_opaque_500(response: httpx.Response, table: str) -> dict[str, Any]:
+    """A problem+json 500 that says nothing of what failed."""
+    assert response.status_code == 500, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    problem: dict[str, Any] = response.json()
+    assert problem["status"] == 500
+    assert problem["detail"] == "An unexpected error occurred."
+    assert set(problem) == {"type", "title", "status", "detail", "request_id"}
+    text = response.text.lower()
+    for internal in ("traceback", "programming", "sql", "psycopg", "asyncpg", "relation", table):
+        assert internal not in text, response.text
+    return problem
+
+
+def test_a_server_error_is_one_event_without_secrets(
+    project: Path, server: Server, ingest: Ingest, credentials: dict[str, str], broken: None
+) -> None:
+    framework = answer(project, "framework")
+    table = SCHEMES[framework].table
+    body = body_secrets()
+    response = httpx.post(
+        f"{server.base_url}/api/v1/items", headers=credentials, json=body, timeout=30
+    )
+    assert_opaque_500(response, table)
+    request_id = response.headers["x-request-id"]
+
+    event = ingest.wait_for_event(lambda event: event.get("level") == "error")
+    time.sleep(2)  # a second report of the same error would have arrived by now
+    events = ingest.events()
+    assert len(events) == 1, [e.get("exception") for e in events]
+    slug = derived(project)["project_slug"]
+    assert event["release"] == f"{slug}@0.1.0+{COMMIT}"
+    assert event["environment"] == "production"
+    exception = event["exception"]["values"][-1]  # the last raised; its causes before it
+    assert "Error" in exception["type"], exception  # the database's, not a test's own
+
+    secrets = [*credentials.values(), body["password"], body["token"]]
+    # A session cookie is sent as name=value; the value alone must not leak either.
+    secrets += [value.split("=", 1)[1] for value in credentials.values() if "=" in value]
+    raw = b"".join(envelope.raw for envelope in ingest.received())
+    leaked = [secret for secret in secrets if secret.encode() in raw]
+    assert leaked == [], raw.decode(errors="replace")
+    assert ingest.refused == []
+    assert event["tags"]["request_id"] == request_id
+    print(f"\n{framework}: {exception['type']}, request {request_id}, {len(raw)} bytes")
+
+
+def timed_errors(server: Server, credentials: dict[str, str], table: str) -> list[float]:
+    durations = []
+    for _ in range(SAMPLES):
+        response, seconds = failing_request(server, credentials)
+        assert_opaque_500(response, table)
+        durations.append(seconds)
+    return durations
+
+
+def test_a_hanging_or_gone_endpoint_never_holds_up_a_request(
+    project: Path, server: Server, ingest: Ingest, credentials: dict[str, str], broken: None
+) -> None:
+    framework = answer(project, "framework")
+    table = SCHEMES[framework].table
+    answered = timed_errors(server, credentials, table)
+    ingest.hang()
+    hanging = timed_errors(server, credentials, table)
+    ingest.stop()
+    time.sleep(0.5)
+    refused = timed_errors(server, credentials, table)
+    baseline = statistics.median(answered)
+    print(
+        f"\n{framework}: error request median {baseline * 1000:.0f} ms with Sentry answering, "
+        f"{statistics.median(hanging) * 1000:.0f} ms hanging "
+        f"(max {max(hanging) * 1000:.0f}), {statistics.median(refused) * 1000:.0f} ms refusing "
+        f"(max {max(refused) * 1000:.0f})"
+    )
+    for durations in (hanging, refused):
+        # Loose bounds: noise on shared cores, never a wait for Sentry (its timeout is 30 s).
+        assert max(durations) < max(2.0, 10 * baseline), durations
+        assert statistics.median(durations) < 3 * baseline + 0.1, durations
+    with httpx.Client(base_url=server.base_url, timeout=10) as client:
+        assert client.get("/health/ready").status_code == 200
+        assert client.get("/health/live").status_code == 200
+    assert server.process.poll() is None  # still serving

@@ -3,9 +3,10 @@
 The endpoint is the test's own (tests/sentry_ingest.py): an HTTP server on loopback that
 answers ``POST /api/<project id>/envelope/`` and decodes the envelopes sentry-sdk sends, as
 Sentry's ingest does. SENTRY_DSN points the service at it. The error is a genuine one, with
-no route of the test's own: the table that authentication reads is renamed under the
-running server, so an authenticated request fails on a statement, which is not an outage
-(that would be the handled 503) but an unexpected error, a 500.
+no route of the test's own: the table that authentication reads is broken under the running
+server (renamed; for Django, its session key column retyped, so that PostgreSQL quotes the
+cookie's value in its error message), so an authenticated request fails on a statement.
+That is not an outage (which would be the handled 503) but an unexpected error, a 500.
 
 Each framework uses another authentication scheme, so that the failing request carries
 each kind of credential: FastAPI a bearer token, Django a session cookie (and its CSRF
@@ -43,14 +44,26 @@ COMMIT = "5e7e1a1"
 @dataclass(frozen=True)
 class Scheme:
     auth: str
-    table: str  # what authentication reads on every request: renamed, it fails
+    table: str  # what authentication reads on every request
+    breakage: str  # SQL that makes that read fail on a statement error
+
+
+def renamed(table: str) -> str:
+    return f"ALTER TABLE {table} RENAME TO {table}_gone"
 
 
 # One scheme per framework, so that between them each kind of credential is sent.
 SCHEMES = {
-    "fastapi": Scheme("jwt", "auth_sessions"),
-    "django": Scheme("session", "django_session"),
-    "flask": Scheme("apikey", "api_keys"),
+    "fastapi": Scheme("jwt", "auth_sessions", renamed("auth_sessions")),
+    # Django binds values into the statement's text, and the session is looked up by the
+    # cookie's value: a column of the wrong type makes PostgreSQL quote it in its error.
+    "django": Scheme(
+        "session",
+        "django_session",
+        "ALTER TABLE django_session RENAME COLUMN session_key TO session_key_gone;"
+        " ALTER TABLE django_session ADD COLUMN session_key uuid",
+    ),
+    "flask": Scheme("apikey", "api_keys", renamed("api_keys")),
 }
 # A statement failing for a missing table is not an outage on PostgreSQL (on SQLite every
 # statement error is an OperationalError, which the services answer with 503).
@@ -105,21 +118,10 @@ def credentials(project: Path, server: Server) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def broken(project: Path, server: Server, credentials: dict[str, str]) -> None:
-    """The table authentication reads is gone from under the running server."""
-    table = SCHEMES[answer(project, "framework")].table
-    subprocess.run(
-        [
-            "psql",
-            server.env["DATABASE_URL"],
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-qc",
-            f"ALTER TABLE {table} RENAME TO {table}_gone",
-        ],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
+    """The table authentication reads is broken under the running server."""
+    sql = SCHEMES[answer(project, "framework")].breakage
+    psql = ["psql", server.env["DATABASE_URL"], "-v", "ON_ERROR_STOP=1", "-qc", sql]
+    subprocess.run(psql, check=True, capture_output=True, timeout=60)
 
 
 def body_secrets() -> dict[str, str]:
@@ -148,7 +150,8 @@ def assert_opaque_500(response: httpx.Response, table: str) -> dict[str, Any]:
     assert problem["detail"] == "An unexpected error occurred."
     assert set(problem) == {"type", "title", "status", "detail", "request_id"}
     text = response.text.lower()
-    for internal in ("traceback", "programming", "sql", "psycopg", "asyncpg", "relation", table):
+    internals = ("traceback", "programming", "dataerror", "invalid input", "sql", "psycopg")
+    for internal in (*internals, "asyncpg", "relation", table):
         assert internal not in text, response.text
     return problem
 

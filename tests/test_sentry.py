@@ -184,6 +184,8 @@ def test_a_server_error_is_one_event_without_secrets(
     raw = b"".join(envelope.raw for envelope in ingest.received())
     leaked = [secret for secret in secrets if secret.encode() in raw]
     assert leaked == [], raw.decode(errors="replace")
+    # Nor in the server's own log line of the error (unhandled_exception, with its traceback).
+    assert [secret for secret in secrets if secret in server.log] == [], server.log
     assert ingest.refused == []
     assert event["tags"]["request_id"] == request_id
     print(f"\n{framework}: {exception['type']}, request {request_id}, {len(raw)} bytes")
@@ -219,7 +221,7 @@ def test_a_hanging_or_gone_endpoint_never_holds_up_a_request(
     for durations in (hanging, refused):
         # Loose bounds: noise on shared cores, never a wait for Sentry (its timeout is 30 s).
         assert max(durations) < max(2.0, 10 * baseline), durations
-        assert statistics.median(durations) < 3 * baseline + 0.1, durations
+        assert statistics.median(durations) < 3 * baseline + 0.25, durations
     with httpx.Client(base_url=server.base_url, timeout=10) as client:
         assert client.get("/health/ready").status_code == 200
         assert client.get("/health/live").status_code == 200

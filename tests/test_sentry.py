@@ -184,7 +184,8 @@ def test_a_server_error_is_one_event_without_secrets(
     event = ingest.wait_for_event(lambda event: event.get("level") == "error")
     time.sleep(2)  # a second report of the same error would have arrived by now
     events = ingest.events()
-    assert len(events) == 1, [e.get("exception") for e in events]
+    raised = [[(v["type"], v.get("value")) for v in e["exception"]["values"]] for e in events]
+    assert len(events) == 1, raised
     slug = derived(project)["project_slug"]
     assert event["release"] == f"{slug}@0.1.0+{COMMIT}"
     assert event["environment"] == "production"

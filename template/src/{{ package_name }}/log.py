@@ -17,6 +17,7 @@ from structlog.types import EventDict, Processor, WrappedLogger
 from .config import Settings
 from .log_sources import LEVELS, ROUTED_LOGGERS, access_fields, current_request_id
 from .metrics import count_auth_failures
+from .redaction import scrubbed_message
 
 
 def _add_request_id(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
@@ -42,6 +43,14 @@ def _access_fields(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDic
     return event_dict
 
 
+def _scrub_exception_messages(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
+    """A traceback's messages without the values a database error quotes (redaction.py)."""
+    for exception in event_dict.get("exception", ()):
+        if isinstance(exception, dict) and isinstance(exception.get("exc_value"), str):
+            exception["exc_value"] = scrubbed_message(exception["exc_value"])
+    return event_dict
+
+
 def configure_logging(settings: Settings) -> None:
     """Route stdlib and structlog loggers through one handler on stdout. Idempotent."""
     shared: list[Processor] = [
@@ -57,6 +66,7 @@ def configure_logging(settings: Settings) -> None:
     render: list[Processor] = (
         [
             structlog.processors.ExceptionRenderer(ExceptionDictTransformer(show_locals=False)),
+            _scrub_exception_messages,
             structlog.processors.JSONRenderer(),
         ]
         if settings.json_logs

@@ -99,6 +99,7 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
             chosen.manifests.key,
             chosen.database,
             has_users=chosen.auth.key != "none",
+            local_passwords=chosen.auth.local_passwords,
             slug=chosen.slug,
             repository=image["image_repository"] if image["image_registry_is_own"] else "",
             ci=chosen.ci.key,
@@ -253,7 +254,14 @@ _IMAGE_HINTS = {"github": "ghcr.io/OWNER/REPOSITORY", "gitlab": "REGISTRY/GROUP/
 
 
 def _kubernetes(
-    manifests: str, database: Database, *, has_users: bool, slug: str, repository: str, ci: str
+    manifests: str,
+    database: Database,
+    *,
+    has_users: bool,
+    local_passwords: bool,
+    slug: str,
+    repository: str,
+    ci: str,
 ) -> dict[str, Any]:
     """What the Kubernetes manifests (deploy/kubernetes/) are made of."""
     # SQLite's file lives on one volume that one pod at a time may write: one replica, no
@@ -301,6 +309,8 @@ def _kubernetes(
         "kubernetes_optional_secret_keys": [
             *(["RATE_LIMIT_STORAGE_URL"] if has_users else []),
             "SENTRY_DSN",
+            # The mail server's URL may carry its password (mail/smtp.py).
+            *(["SMTP_URL"] if local_passwords else []),
         ],
         "kubernetes_manifest_files": built,
         "kubernetes_build_commands": [

@@ -49,6 +49,7 @@ def reset_link(settings: Settings, token: str) -> str:
 
 def reset_mail(settings: Settings, email: str, token: str) -> Mail:
     """The mail that carries the link; the token appears in nothing else the service sends."""
+    minutes = max(1, settings.password_reset_ttl_seconds // 60)
     return compose(
         "password_reset",
         to=email,
@@ -56,5 +57,5 @@ def reset_mail(settings: Settings, email: str, token: str) -> Mail:
         service=settings.service_name,
         email=email,
         link=reset_link(settings, token),
-        minutes=str(settings.password_reset_ttl_seconds // 60),
+        lifetime=f"{minutes} minute{'' if minutes == 1 else 's'}",
     )

@@ -6,12 +6,16 @@ of threads shared by every framework sends the mail: the request never waits for
 server, and a failing server never fails the request. A mail that cannot be sent is
 retried with a doubling pause (MAIL_SEND_ATTEMPTS, MAIL_RETRY_DELAY_SECONDS), then given
 up with an error line that names its kind and recipient, never its bodies: they may hold
-a secret link. Mails still queued when the process stops are sent before it exits.
+a secret link. The queue is bounded: with MAX_PENDING mails waiting (a mail server down
+for a while), the next is given up at once, with the same line. Mails still queued when
+the process stops are sent before it exits; they live in memory only, so a process killed
+before then loses them (a job queue keeps them).
 """
 
 import contextvars
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
 
 import structlog
@@ -23,6 +27,8 @@ from .message import Mail
 logger = structlog.get_logger(__name__)
 # Mail is rare (password resets): two threads keep one slow server from holding up the rest.
 WORKERS = 2
+# Beyond this many mails waiting or being retried, new ones are given up (and logged).
+MAX_PENDING = 100
 
 
 @cache
@@ -31,10 +37,21 @@ def _workers() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="mail")
 
 
+_pending = threading.BoundedSemaphore(MAX_PENDING)
+
+
 def deliver(settings: Settings, mail: Mail) -> None:
     """Send ``mail`` in the background; returns at once and never raises for the transport."""
+    if not _pending.acquire(blocking=False):
+        logger.error("mail.given_up", kind=mail.kind, to=mail.to, attempts=0, error="QueueFull")
+        return
     # The copied context keeps the request id (and trace) on the worker's log lines.
-    _workers().submit(contextvars.copy_context().run, send_with_retries, settings, mail)
+    future = _workers().submit(contextvars.copy_context().run, send_with_retries, settings, mail)
+    future.add_done_callback(_release)
+
+
+def _release(_: Future[bool]) -> None:
+    _pending.release()
 
 
 def send_with_retries(settings: Settings, mail: Mail) -> bool:

@@ -9,6 +9,7 @@ import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from typing import Self
 from urllib.parse import unquote, urlsplit
 
 from .message import Mail
@@ -29,7 +30,7 @@ class SmtpServer:
     implicit_tls: bool
 
     @classmethod
-    def from_url(cls, url: str) -> "SmtpServer":
+    def from_url(cls, url: str) -> Self:
         """Parse SMTP_URL; the message of its ValueError never quotes the URL (a password)."""
         try:
             parts = urlsplit(url)

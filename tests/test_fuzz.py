@@ -84,6 +84,9 @@ LIFTED_LIMITS = {
     "AUTH_RATE_LIMIT_PER_CLIENT": "100000 per minute",
     "AUTH_RATE_LIMIT_PER_ACCOUNT": "100000 per minute",
     "PASSWORD_RESET_RATE_LIMIT_PER_ACCOUNT": "100000 per minute",
+    # No SMTP server listens here: reset mails fail at once instead of being retried, which
+    # would hold up the server's exit (the in-memory outbox sends what is queued first).
+    "MAIL_SEND_ATTEMPTS": "1",
     # One run takes a few minutes; the credentials in the auth document must outlive it.
     "ACCESS_TOKEN_TTL_SECONDS": "3600",
 }

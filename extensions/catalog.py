@@ -237,7 +237,8 @@ AUTHS: dict[str, Auth] = {
     "jwt": Auth(
         key="jwt",
         label="JWT",
-        dependencies=("pyjwt>=2.15", "email-validator>=2.4", "limits[redis]>=5.8"),
+        # Jinja2 renders the mails (mail/message.py).
+        dependencies=("pyjwt>=2.15", "email-validator>=2.4", "jinja2>=3.1", "limits[redis]>=5.8"),
         local_passwords=True,
         summary="JWT authentication for local accounts (access and rotating refresh tokens)",
     ),
@@ -256,7 +257,7 @@ AUTHS: dict[str, Auth] = {
     "session": Auth(
         key="session",
         label="Session",
-        dependencies=("email-validator>=2.4", "limits[redis]>=5.8"),
+        dependencies=("email-validator>=2.4", "jinja2>=3.1", "limits[redis]>=5.8"),
         local_passwords=True,
         summary="cookie sessions for local accounts (server-side, CSRF-protected)",
     ),

@@ -104,6 +104,7 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
             chosen.database,
             has_users=chosen.auth.key != "none",
             jobs=chosen.jobs.key != "none",
+            local_passwords=chosen.auth.local_passwords,
             slug=chosen.slug,
             repository=image["image_repository"] if image["image_registry_is_own"] else "",
             ci=chosen.ci.key,
@@ -275,6 +276,7 @@ def _kubernetes(
     *,
     has_users: bool,
     jobs: bool,
+    local_passwords: bool,
     slug: str,
     repository: str,
     ci: str,
@@ -330,6 +332,8 @@ def _kubernetes(
         "kubernetes_optional_secret_keys": [
             *(["RATE_LIMIT_STORAGE_URL"] if has_users else []),
             "SENTRY_DSN",
+            # The mail server's URL may carry its password (mail/smtp.py).
+            *(["SMTP_URL"] if local_passwords else []),
         ],
         "kubernetes_manifest_files": built,
         "kubernetes_build_commands": [

@@ -107,6 +107,8 @@ def test_openapi_and_docs(client: httpx.Client) -> None:
         "/api/v1/auth/refresh",
         "/api/v1/auth/logout",
         "/api/v1/auth/password",
+        "/api/v1/auth/password-reset",
+        "/api/v1/auth/password-reset/confirm",
         "/api/v1/items",
         "/api/v1/items/{item_id}",
     } <= set(document["paths"])
@@ -329,6 +331,58 @@ def test_bad_credentials_look_the_same(client: httpx.Client) -> None:
         "/api/v1/auth/login", json={"email": "no@example.com", "password": PASSWORD}
     )
     assert problem(wrong, 401)["detail"] == problem(unknown, 401)["detail"]
+
+
+RESET = "/api/v1/auth/password-reset"
+RESET_REQUESTED = "If the address has an account, a link to reset its password is on its way."
+INVALID_RESET_TOKEN = "The reset link is invalid, already used or expired."
+RESET_ACCOUNT_LIMIT = 3  # PASSWORD_RESET_RATE_LIMIT_PER_ACCOUNT: "3 per hour"
+
+
+def test_password_reset_does_not_reveal_accounts(client: httpx.Client) -> None:
+    """The same 202 and body for a known and an unknown address (tests/test_mail.py
+    follows the mail's link against a real SMTP server)."""
+    known = client.post(RESET, json={"email": account(client)["email"]})
+    unknown = client.post(RESET, json={"email": f"nobody-{uuid.uuid4().hex[:12]}@example.com"})
+    for response in (known, unknown):
+        assert response.status_code == 202, response.text
+        assert response.headers["content-type"] == "application/json"
+        assert response.json() == {"detail": RESET_REQUESTED}
+
+
+def test_password_reset_is_throttled_per_address(client: httpx.Client) -> None:
+    email = f"nobody-{uuid.uuid4().hex[:12]}@example.com"
+    statuses = [
+        client.post(RESET, json={"email": email}).status_code for _ in range(RESET_ACCOUNT_LIMIT)
+    ]
+    assert statuses == [202] * RESET_ACCOUNT_LIMIT
+    limited = client.post(RESET, json={"email": email.upper()})  # the same address
+    problem(limited, 429)
+    assert int(limited.headers["retry-after"]) >= 1
+
+
+@pytest.mark.parametrize("token", ["not-a-token", "A" * 43])
+def test_an_unknown_reset_token_is_400(client: httpx.Client, token: str) -> None:
+    confirm = {"token": token, "new_password": "amber lantern meadow seven"}
+    body = problem(client.post(f"{RESET}/confirm", json=confirm), 400)
+    assert body["detail"] == INVALID_RESET_TOKEN
+
+
+@pytest.mark.parametrize(
+    ("path", "payload", "field"),
+    [
+        ("", {"email": "not-an-email"}, "email"),
+        ("", {}, "email"),
+        ("/confirm", {"token": "t", "new_password": "short"}, "new_password"),
+        ("/confirm", {"new_password": "amber lantern meadow seven"}, "token"),
+        ("/confirm", {"token": "", "new_password": "amber lantern meadow seven"}, "token"),
+    ],
+)
+def test_password_reset_validation(
+    client: httpx.Client, path: str, payload: dict[str, Any], field: str
+) -> None:
+    body = problem(client.post(f"{RESET}{path}", json=payload), 422)
+    assert [error["loc"][-1] for error in body["errors"]] == [field]
 
 
 def test_missing_or_bad_token_is_401_with_challenge(client: httpx.Client) -> None:
@@ -611,7 +665,7 @@ def test_openapi_documents_agree_across_frameworks(
             documents[framework] = operations(httpx.get(f"{running.base_url}/openapi.json").json())
             running.stop()
     reference = documents["fastapi"]
-    # 2 health, register, me, login, refresh, logout, password, 5 on items
-    assert len(reference) == 13
+    # 2 health, register, me, login, refresh, logout, password, 2 password reset, 5 on items
+    assert len(reference) == 15
     for framework, document in documents.items():
         assert document == reference, framework

@@ -22,17 +22,18 @@ The users' credentials come the way a client gets them:
 
 Excluded here, each with its reason (nothing else is):
 
-- ``positive_data_acceptance`` (ST202) on ``POST /api/v1/users`` and ``POST /api/v1/auth/login``
-  only: see the configuration below (email addresses in special-use domains, and a password
-  policy that JSON Schema cannot express beyond its lengths).
+- ``positive_data_acceptance`` (ST202) on ``POST /api/v1/users``, ``POST /api/v1/auth/login``
+  and the two password-reset operations only: see the configuration below (email addresses
+  in special-use domains, a password policy that JSON Schema cannot express beyond its
+  lengths, and reset tokens that no schema-valid guess matches).
 - ``POST /api/v1/auth/logout`` and ``POST /api/v1/auth/password`` (``jwt``, ``session``), and
   ``DELETE /api/v1/api-keys/{key_id}`` (``apikey``) are not fuzzed: they end the session, or
   revoke the key, behind the fuzzing users' credentials (that is their job), after which every
   other request would be a 401 and the run would test nothing. The template's contract tests
   and each project's own suite cover them.
 
-Login, registration and refresh are fuzzed, with the per-client and per-account limits on
-credential checks lifted for the run (the fuzzer sends thousands of requests from one address).
+Login, registration, refresh and password reset are fuzzed, with the per-client and
+per-account limits on credential checks and reset mails lifted for the run (the fuzzer sends thousands of requests from one address).
 
 ``test_the_fuzzer_catches_broken_authorization`` proves the two-user checks can fail: the same
 run against a service that lets a request without credentials in reports ST401, and against
@@ -82,6 +83,10 @@ UNFUZZED = {
 LIFTED_LIMITS = {
     "AUTH_RATE_LIMIT_PER_CLIENT": "100000 per minute",
     "AUTH_RATE_LIMIT_PER_ACCOUNT": "100000 per minute",
+    "PASSWORD_RESET_RATE_LIMIT_PER_ACCOUNT": "100000 per minute",
+    # No SMTP server listens here: reset mails fail at once instead of being retried, which
+    # would hold up the server's exit (the in-memory outbox sends what is queued first).
+    "MAIL_SEND_ATTEMPTS": "1",
     # One run takes a few minutes; the credentials in the auth document must outlive it.
     "ACCESS_TOKEN_TTL_SECONDS": "3600",
 }
@@ -182,9 +187,11 @@ enabled = true
 # (RFC 6761: x@y.test, x@y.invalid, x@localhost) that JSON Schema's `format: email` allows.
 # Registration's password policy is also more than a schema can say (not one of the 20 000
 # most common passwords, not the address): the password's description states it for people
-# and client generators, the fuzzer sees only the lengths. Every other check still runs here.
+# and client generators, the fuzzer sees only the lengths. A reset token is 256 random bits:
+# a schema-valid one is still unknown (400), as a schema-valid login is still wrong (401).
+# Every other check still runs here.
 [[operations]]
-include-path-regex = "^/api/v1/(users|auth/login)$"
+include-path-regex = "^/api/v1/(users|auth/login|auth/password-reset|auth/password-reset/confirm)$"
 include-method = "POST"
 checks.positive_data_acceptance.enabled = false
 """

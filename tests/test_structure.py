@@ -61,6 +61,10 @@ FRAMEWORK_ONLY: dict[str, tuple[set[str], str]] = {
         {"django"},
         "Django migrations, per app",
     ),
+    "src/<package>/users/migrations/0003_passwordresettoken.py": (
+        {"django"},
+        "Django migrations, per app",
+    ),
     "src/<package>/users/management/__init__.py": ({"django"}, "manage.py commands"),
     "src/<package>/users/management/commands/__init__.py": ({"django"}, "manage.py commands"),
     "src/<package>/users/management/commands/create_api_key.py": (
@@ -113,6 +117,14 @@ FRAMEWORK_ONLY: dict[str, tuple[set[str], str]] = {
     "src/<package>/auth/models.py": (
         {"fastapi", "flask"},
         "SQLAlchemy models; Django keeps every model of the users app in users/models.py",
+    ),
+    "src/<package>/password_reset/models.py": (
+        {"fastapi", "flask"},
+        "SQLAlchemy models; Django keeps every model of the users app in users/models.py",
+    ),
+    "src/<package>/password_reset/queries.py": (
+        {"fastapi", "flask"},
+        "SQLAlchemy statements shared by the async and the sync service; Django uses its ORM",
     ),
     "src/<package>/auth/common-passwords.txt.gz": (
         {"fastapi", "flask"},

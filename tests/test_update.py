@@ -150,6 +150,10 @@ _V0_1_0_SQLALCHEMY = {
     "src/payments/app.py": "v0.2.0 added its security and OpenAPI imports in the gap of the "
     "import block where ruff sorts the team's `.ping.routes` import",
 }
+_RESET_MODELS = (
+    "the password-reset tables' import joined models.py where the team had imported its own "
+    "(before domains.py, the extension point, existed)"
+)
 EXPECTED_CONFLICTS: dict[tuple[str, str], dict[str, str]] = {
     ("v0.1.0", "fastapi"): _V0_1_0_SQLALCHEMY,
     ("v0.1.0", "flask"): _V0_1_0_SQLALCHEMY,
@@ -165,6 +169,7 @@ EXPECTED_CONFLICTS: dict[tuple[str, str], dict[str, str]] = {
         "src/payments/app.py": "this release added its docs and shutdown imports in the gap of "
         "the import block where ruff sorts the team's `.ping.routes` import, and its routers.py "
         "loop below the line where the team included its router",
+        "src/payments/models.py": _RESET_MODELS,
     },
     ("v0.2.0", "django"): {
         "pyproject.toml": _MARKER,
@@ -172,9 +177,12 @@ EXPECTED_CONFLICTS: dict[tuple[str, str], dict[str, str]] = {
         "block where ruff sorts the team's `.ping.routes` import",
     },
     ("v0.2.0", "flask"): {
+        "pyproject.toml": "`jinja2` (the mail templates) joined the sorted list right where "
+        "`uv add humanize` had put humanize: two insertions at one place",
         "src/payments/app.py": "this release added its metrics and tracing imports "
         "(`.request_metrics`, `.tracing`) in the gap of the import block where ruff sorts the "
         "team's `.ping.routes` import, and their calls next to the team's blueprint",
+        "src/payments/models.py": _RESET_MODELS,
     },
 }
 

@@ -7,15 +7,20 @@ server, and a failing server never fails the request. A mail that cannot be sent
 retried with a doubling pause (MAIL_SEND_ATTEMPTS, MAIL_RETRY_DELAY_SECONDS), then given
 up with an error line that names its kind and recipient, never its bodies: they may hold
 a secret link. The queue is bounded: with MAX_PENDING mails waiting (a mail server down
-for a while), the next is given up at once, with the same line. Mails still queued when
-the process stops are sent before it exits; they live in memory only, so a process killed
-before then loses them (a job queue keeps them).
+for a while), the next is given up at once, with the same line.
+
+Stopping is bounded too (``close``, at exit): retry pauses end, the mails still queued get
+one attempt each for EXIT_GRACE_SECONDS in all, and every mail not sent by then is logged
+as given up. Mails live in memory only: a process killed outright loses them unlogged (a
+job queue keeps them).
 """
 
+import atexit
 import contextvars
+import queue
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import cache
 
 import structlog
@@ -27,56 +32,111 @@ from .message import Mail
 logger = structlog.get_logger(__name__)
 # Mail is rare (password resets): two threads keep one slow server from holding up the rest.
 WORKERS = 2
-# Beyond this many mails waiting or being retried, new ones are given up (and logged).
+# Beyond this many mails waiting, new ones are given up (and logged).
 MAX_PENDING = 100
+# How long a stopping process gives the mails still queued; it never waits longer.
+EXIT_GRACE_SECONDS = 5.0
+# While a process runs, nothing stops a retry pause early.
+_RUNNING = threading.Event()
+
+
+@dataclass(frozen=True)
+class _Letter:
+    context: contextvars.Context  # the request's: its id (and trace) on the worker's lines
+    settings: Settings
+    mail: Mail
+
+
+class _Outbox:
+    """The queue and its daemon threads: they never hold up the interpreter's exit."""
+
+    def __init__(self) -> None:
+        self.letters: queue.Queue[_Letter] = queue.Queue(maxsize=MAX_PENDING)
+        self.stopping = threading.Event()
+        self.lock = threading.Lock()
+        self.sending: dict[int, Mail] = {}
+        for number in range(WORKERS):
+            threading.Thread(target=self.work, name=f"mail-{number}", daemon=True).start()
+        atexit.register(self.close)
+
+    def work(self) -> None:
+        while True:
+            letter = self.letters.get()
+            with self.lock:
+                self.sending[id(letter)] = letter.mail
+            try:
+                letter.context.run(send_with_retries, letter.settings, letter.mail, self.stopping)
+            finally:
+                with self.lock:
+                    self.sending.pop(id(letter), None)
+                self.letters.task_done()
+
+    def close(self) -> None:
+        """Stop within EXIT_GRACE_SECONDS; log every mail that did not leave."""
+        if self.stopping.is_set():
+            return
+        self.stopping.set()  # retry pauses end: what is queued gets one attempt each
+        deadline = time.monotonic() + EXIT_GRACE_SECONDS
+        while self.letters.unfinished_tasks and time.monotonic() < deadline:
+            time.sleep(0.05)
+        with self.lock:
+            left = list(self.sending.values())
+        while True:
+            try:
+                left.append(self.letters.get_nowait().mail)
+            except queue.Empty:
+                break
+        for mail in left:
+            _given_up(mail, attempts=0, error="ShuttingDown")
 
 
 @cache
-def _workers() -> ThreadPoolExecutor:
+def _outbox() -> _Outbox:
     # Built at the first mail, so in the process that sends it (after any worker fork).
-    return ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="mail")
-
-
-_pending = threading.BoundedSemaphore(MAX_PENDING)
+    return _Outbox()
 
 
 def deliver(settings: Settings, mail: Mail) -> None:
     """Send ``mail`` in the background; returns at once and never raises for the transport."""
-    if not _pending.acquire(blocking=False):
-        logger.error("mail.given_up", kind=mail.kind, to=mail.to, attempts=0, error="QueueFull")
-        return
-    # The copied context keeps the request id (and trace) on the worker's log lines.
-    future = _workers().submit(contextvars.copy_context().run, send_with_retries, settings, mail)
-    future.add_done_callback(_release)
+    try:
+        _outbox().letters.put_nowait(_Letter(contextvars.copy_context(), settings, mail))
+    except queue.Full:
+        _given_up(mail, attempts=0, error="QueueFull")
 
 
-def _release(_: Future[bool]) -> None:
-    _pending.release()
+def close() -> None:
+    """Stop sending (the server's shutdown calls it; so does the interpreter's exit)."""
+    if _outbox.cache_info().currsize:
+        _outbox().close()
+        _outbox.cache_clear()
 
 
-def send_with_retries(settings: Settings, mail: Mail) -> bool:
-    """Send now, retrying with a doubling pause; False once every attempt has failed."""
+def send_with_retries(settings: Settings, mail: Mail, stopping: threading.Event = _RUNNING) -> bool:
+    """Send now, retrying with a doubling pause; False once every attempt has failed, or
+    after a failed attempt once ``stopping`` is set (the process is on its way out)."""
     delay = settings.mail_retry_delay_seconds
-    for attempt in range(1, settings.mail_send_attempts + 1):
+    attempt = 0
+    while True:
+        attempt += 1
         error = _try_send(settings, mail)
         if error is None:
             logger.info("mail.sent", kind=mail.kind, attempt=attempt)
             return True
-        if attempt < settings.mail_send_attempts:
-            logger.warning(
-                "mail.send_failed", kind=mail.kind, attempt=attempt, retry_in=delay, error=error
-            )
-            time.sleep(delay)
-            delay *= 2
-    # The kind and recipient say which mail was lost; its bodies (the link) are never logged.
-    logger.error(
-        "mail.given_up",
-        kind=mail.kind,
-        to=mail.to,
-        attempts=settings.mail_send_attempts,
-        error=error,
-    )
+        if attempt >= settings.mail_send_attempts or stopping.is_set():
+            break
+        logger.warning(
+            "mail.send_failed", kind=mail.kind, attempt=attempt, retry_in=delay, error=error
+        )
+        if stopping.wait(delay):
+            break
+        delay *= 2
+    _given_up(mail, attempts=attempt, error=error)
     return False
+
+
+def _given_up(mail: Mail, *, attempts: int, error: str) -> None:
+    # The kind and recipient say which mail was lost; its bodies (the link) are never logged.
+    logger.error("mail.given_up", kind=mail.kind, to=mail.to, attempts=attempts, error=error)
 
 
 def _try_send(settings: Settings, mail: Mail) -> str | None:

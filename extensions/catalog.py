@@ -113,6 +113,8 @@ FRAMEWORKS: dict[str, Framework] = {
             "fastapi-offline>=1.7.7",
             "sqlalchemy[asyncio]>=2.1",
             "alembic>=1.20",
+            # Its OTEL_PYTHON_*EXCLUDED_URLS parsing, for FastAPI's own request spans (tracing.py).
+            "opentelemetry-util-http>=0.66b1",
         ),
         dev_dependencies=(),
         is_async=True,

@@ -101,10 +101,6 @@ class CI:
     refusal: str | None = None
 
 
-# Traces (tracing.py): each framework adds its OpenTelemetry instrumentation; the SQLAlchemy
-# stacks trace their queries with this one (Django's are traced by an execute_wrapper).
-SQLALCHEMY_TRACING = ("opentelemetry-instrumentation-sqlalchemy>=0.66b1",)
-
 FRAMEWORKS: dict[str, Framework] = {
     "fastapi": Framework(
         key="fastapi",
@@ -117,8 +113,8 @@ FRAMEWORKS: dict[str, Framework] = {
             "fastapi-offline>=1.7.7",
             "sqlalchemy[asyncio]>=2.1",
             "alembic>=1.20",
-            *SQLALCHEMY_TRACING,
-            "opentelemetry-instrumentation-fastapi>=0.66b1",
+            # Its OTEL_PYTHON_*EXCLUDED_URLS parsing, for FastAPI's own request spans (tracing.py).
+            "opentelemetry-util-http>=0.66b1",
         ),
         dev_dependencies=(),
         is_async=True,
@@ -163,9 +159,6 @@ FRAMEWORKS: dict[str, Framework] = {
             "gunicorn>=27.0",
             "sqlalchemy>=2.1",
             "alembic>=1.20",
-            *SQLALCHEMY_TRACING,
-            # The SQLAlchemy instrumentation imports SQLAlchemy's asyncio module: greenlet.
-            "greenlet>=3.2",
             "opentelemetry-instrumentation-flask>=0.66b1",
         ),
         dev_dependencies=("types-gunicorn>=26.2",),

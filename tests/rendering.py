@@ -46,20 +46,18 @@ def jobs_combinations() -> Iterator[dict[str, str]]:
     """Every framework x database x auth with background jobs (jobs=celery), the CI provider
     and the Python version taking turns: the jobs' files depend on those three only."""
     others = itertools.cycle(itertools.product(supported("ci"), PYTHON_VERSIONS))
+    for stack in accepted_stacks():
+        ci, python = next(others)
+        yield {**stack, "ci": ci, "python_version": python, "jobs": "celery"}
+
+
+def accepted_stacks() -> Iterator[dict[str, str]]:
+    """Every framework x database x auth the questionnaire accepts."""
     for framework, database, auth in itertools.product(
         supported("framework"), supported("database"), supported("auth")
     ):
-        if refusal("database", database, framework) or refusal("auth", auth, framework):
-            continue
-        ci, python = next(others)
-        yield {
-            "framework": framework,
-            "database": database,
-            "auth": auth,
-            "ci": ci,
-            "python_version": python,
-            "jobs": "celery",
-        }
+        if not (refusal("database", database, framework) or refusal("auth", auth, framework)):
+            yield {"framework": framework, "database": database, "auth": auth}
 
 
 def combination_id(answers: Mapping[str, str]) -> str:

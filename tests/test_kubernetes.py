@@ -31,7 +31,7 @@ import yaml
 
 from extensions.catalog import KUBERNETES_ENVIRONMENTS, KUBERNETES_VERSION
 from extensions.derive import derive
-from extensions.refusals import refusal, supported
+from extensions.refusals import supported
 
 from .projects import (
     PRODUCTION_SECRET,
@@ -43,7 +43,7 @@ from .projects import (
     install,
     uv_env,
 )
-from .rendering import BIN, TEMPLATE, combination_id, python_for, render
+from .rendering import BIN, TEMPLATE, accepted_stacks, combination_id, python_for, render
 from .test_questionnaire import assert_refused
 from .test_render import GITHUB_EXPRESSION, JINJA_LEFTOVER, tool
 
@@ -67,16 +67,10 @@ def kubernetes_combinations() -> Iterator[dict[str, str]]:
         itertools.product(supported("ci"), ("3.13", "3.12"))  # ci x python, in turn
     )
     jobs = itertools.cycle(supported("jobs"))
-    for framework, database, auth in itertools.product(
-        supported("framework"), supported("database"), supported("auth")
-    ):
-        if refusal("database", database, framework) or refusal("auth", auth, framework):
-            continue
+    for stack in accepted_stacks():
         ci, python = next(others)
         yield {
-            "framework": framework,
-            "database": database,
-            "auth": auth,
+            **stack,
             "ci": ci,
             "python_version": python,
             "kubernetes": "kustomize",

@@ -23,7 +23,7 @@ import yaml
 
 from extensions.derive import derive
 
-from .rendering import BIN, python_for
+from .rendering import BIN, python_for, render
 
 PRODUCTION_SECRET = "a-very-random-production-value-" + "9" * 20
 
@@ -143,6 +143,13 @@ def install(project: Path, python: str) -> None:
         pytest.skip(f"no Python {python} on this machine")
     uv(project, "sync", "--python", interpreter)
     assert (project / "uv.lock").is_file()
+
+
+def rendered_and_installed(directory: Path, python: str = "3.13", **answers: str) -> Path:
+    """A project rendered into ``directory`` with ``answers``, its virtualenv installed."""
+    project = render(directory, python_version=python, **answers)
+    install(project, python)
+    return project
 
 
 def collect_static(project: Path) -> None:

@@ -15,10 +15,11 @@ from __future__ import annotations
 import gzip
 import json
 import threading
-import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from .loopback import LoopbackEndpoint, wait_for
 
 PROJECT_ID = "4242"
 KEY = "0123456789abcdef0123456789abcdef"
@@ -60,45 +61,25 @@ def decode(body: bytes, encoding: str) -> bytes:
     return body
 
 
-class Ingest(ThreadingHTTPServer):
+class Ingest(LoopbackEndpoint["Envelope"]):
     """Sentry's envelope endpoint for the DSN ``dsn``; keeps what it is sent."""
 
-    daemon_threads = True
-
     def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Receiver)
-        self.envelopes: list[Envelope] = []
+        super().__init__(_Receiver)
         self.refused: list[str] = []  # requests that were not an envelope for this project
-        self.lock = threading.Lock()
         self.hanging = False
         self.released = threading.Event()  # ends every hanging request
-        self.thread = threading.Thread(target=self.serve_forever, daemon=True)
-        self.thread.start()
 
     @property
     def dsn(self) -> str:
         return f"http://{KEY}@127.0.0.1:{self.server_address[1]}/{PROJECT_ID}"
-
-    def receive(self, envelope: Envelope) -> None:
-        with self.lock:
-            self.envelopes.append(envelope)
-
-    def received(self) -> list[Envelope]:
-        with self.lock:
-            return list(self.envelopes)
 
     def events(self) -> list[dict[str, Any]]:
         return [event for envelope in self.received() for event in envelope.events()]
 
     def wait_for_event(self, found: Any, timeout: float = 20) -> dict[str, Any]:
         """The first event for which ``found(event)`` is true, waiting up to ``timeout``."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for event in self.events():
-                if found(event):
-                    return event
-            time.sleep(0.1)
-        raise AssertionError(f"no such event within {timeout} s; received {self.events()}")
+        return wait_for(self.events, found, timeout)
 
     def hang(self) -> None:
         """Read every request from now on and never answer it (until ``stop``)."""
@@ -106,8 +87,7 @@ class Ingest(ThreadingHTTPServer):
 
     def stop(self) -> None:
         self.released.set()
-        self.shutdown()
-        self.server_close()  # the port refuses connections from now on
+        super().stop()
 
 
 class _Receiver(BaseHTTPRequestHandler):
@@ -121,7 +101,7 @@ class _Receiver(BaseHTTPRequestHandler):
             self.send_error(403)
             return
         envelope = parse(decode(body, self.headers.get("Content-Encoding", "")))
-        self.server.receive(envelope)
+        self.server.keep(envelope)
         if self.server.hanging:
             self.server.released.wait()
             return

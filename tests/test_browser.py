@@ -39,8 +39,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from .projects import Server, collect_static, install, production_server, uv
-from .rendering import render
+from .projects import Server, collect_static, production_server, rendered_and_installed, uv
 
 pytestmark = pytest.mark.slow
 
@@ -96,10 +95,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
     def project(framework: str) -> Path:
         if framework not in projects:
             root = tmp_path_factory.mktemp(f"browser-{framework}")
-            projects[framework] = render(
-                root / "project", framework=framework, python_version="3.13"
-            )
-            install(projects[framework], "3.13")
+            projects[framework] = rendered_and_installed(root / "project", framework=framework)
             if framework == "django":
                 collect_static(projects[framework])
         return projects[framework]

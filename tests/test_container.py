@@ -15,8 +15,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from .projects import PRODUCTION_SECRET, free_port, install
-from .rendering import TEMPLATE, render
+from .projects import PRODUCTION_SECRET, free_port, rendered_and_installed
+from .rendering import TEMPLATE
 
 pytestmark = pytest.mark.slow
 
@@ -67,8 +67,8 @@ def image(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         capture_output=True,
         timeout=900,
     )
-    project = render(root / "project", python_version="3.13")
-    install(project, "3.13")  # writes uv.lock, which the image installs with --locked
+    # Installing writes uv.lock, which the image installs with --locked.
+    project = rendered_and_installed(root / "project")
     tag = f"localhost/template-test-{os.getpid()}:latest"
     podman(*BUILD, "--tag", tag, str(project), timeout=900)
     yield tag

@@ -18,8 +18,13 @@ import pytest
 
 from extensions.refusals import supported
 
-from .projects import Server, answer, collect_static, install, production_server
-from .rendering import render
+from .projects import (
+    Server,
+    answer,
+    collect_static,
+    production_server,
+    rendered_and_installed,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -34,8 +39,7 @@ CSRF_FAILED = "The X-CSRF-Token header is missing or wrong."
 @pytest.fixture(scope="module", params=supported("framework"))
 def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp(f"contract-{request.param}")
-    rendered = render(root / "project", framework=request.param, python_version="3.13")
-    install(rendered, "3.13")
+    rendered = rendered_and_installed(root / "project", framework=request.param)
     if request.param == "django":
         collect_static(rendered)  # the docs page's assets, as the image has them
     return rendered
@@ -511,10 +515,7 @@ def test_cross_origin_writes_with_the_session_cookie(framework: str, tmp_path: P
     """A page on an origin CORS allows with credentials signs in, then writes with the
     session cookie and its CSRF token, as fetch(..., {credentials: "include"}) does: the
     preflight allows the CSRF header, and the write is a 201 in every framework."""
-    project = render(
-        tmp_path / "project", framework=framework, auth="session", python_version="3.13"
-    )
-    install(project, "3.13")
+    project = rendered_and_installed(tmp_path / "project", framework=framework, auth="session")
     cors = {"CORS_ORIGINS": APP_ORIGIN, "CORS_ALLOW_CREDENTIALS": "true"}
     with (
         production_server(project, tmp_path / "data", **GENEROUS, **cors) as server,
@@ -659,8 +660,7 @@ def test_openapi_documents_agree_across_frameworks(
     documents = {}
     for framework in supported("framework"):
         root = tmp_path_factory.mktemp(f"openapi-{framework}")
-        rendered = render(root / "project", framework=framework, python_version="3.13")
-        install(rendered, "3.13")
+        rendered = rendered_and_installed(root / "project", framework=framework)
         with production_server(rendered, root) as running:
             documents[framework] = operations(httpx.get(f"{running.base_url}/openapi.json").json())
             running.stop()

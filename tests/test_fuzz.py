@@ -64,6 +64,7 @@ from .projects import (
     derived,
     install,
     production_server,
+    rendered_and_installed,
     uv,
 )
 from .rendering import BIN, render
@@ -262,14 +263,9 @@ def test_schemathesis_finds_nothing(
     framework: str, database: str, auth: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     name = f"fuzz-{framework}-{database}-{auth}"
-    project = render(
-        tmp_path_factory.mktemp(name) / "project",
-        framework=framework,
-        database=database,
-        auth=auth,
-        python_version="3.13",
+    project = rendered_and_installed(
+        tmp_path_factory.mktemp(name) / "project", framework=framework, database=database, auth=auth
     )
-    install(project, "3.13")
     work = tmp_path_factory.mktemp(f"{name}-run")
     with ExitStack() as stack:
         settings, provider = dict(LIFTED_LIMITS), None

@@ -19,14 +19,14 @@ from extensions.refusals import refusal, supported
 
 from .projects import (
     database_url,
-    install,
     production_server,
+    rendered_and_installed,
     run_documented,
     suite_env,
     uv,
     uv_env,
 )
-from .rendering import accepted_combinations, render
+from .rendering import accepted_combinations
 
 pytestmark = pytest.mark.slow
 
@@ -86,15 +86,14 @@ else:
 @pytest.fixture(scope="module", params=CASES, ids=["-".join(case) for case in CASES])
 def installed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     framework, database, auth, python, jobs = request.param
-    project = render(
+    project = rendered_and_installed(
         tmp_path_factory.mktemp("gen") / "project",
         framework=framework,
         database=database,
         auth=auth,
-        python_version=python,
+        python=python,
         jobs=jobs,
     )
-    install(project, python)
     return project
 
 

@@ -19,8 +19,7 @@ import pytest
 
 from extensions.refusals import refusal, supported
 
-from .projects import database_url, install, serve_on
-from .rendering import render
+from .projects import database_url, rendered_and_installed, serve_on
 
 pytestmark = pytest.mark.slow
 
@@ -102,11 +101,9 @@ def assert_no_secret_in_logs(project: Path, data: Path) -> int:
 def test_logs_hold_no_secret_and_no_forged_line(
     framework: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    project = render(
+    project = rendered_and_installed(
         tmp_path_factory.mktemp(f"canary-{framework}") / "project",
         framework=framework,
         database="postgresql",
-        python_version="3.13",
     )
-    install(project, "3.13")
     assert assert_no_secret_in_logs(project, tmp_path_factory.mktemp("data")) > 10

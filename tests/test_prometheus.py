@@ -24,8 +24,7 @@ import pytest
 
 from extensions.refusals import supported
 
-from .projects import free_port, install, production_server
-from .rendering import render
+from .projects import free_port, production_server, rendered_and_installed
 
 pytestmark = pytest.mark.slow
 
@@ -116,8 +115,7 @@ def test_prometheus_counts_every_request_of_both_workers(
     record_property: Callable[[str, object], None],
 ) -> None:
     root = tmp_path_factory.mktemp(f"prometheus-{framework}")
-    project = render(root / "project", framework=framework, python_version="3.13")
-    install(project, "3.13")
+    project = rendered_and_installed(root / "project", framework=framework)
     samples = root / "tmp"
     samples.mkdir()
     metrics_port = free_port()

@@ -30,8 +30,7 @@ import pytest
 
 from extensions.refusals import refusal, supported
 
-from .projects import free_port, install, production_server, serve_on
-from .rendering import render
+from .projects import free_port, production_server, rendered_and_installed, serve_on
 
 pytestmark = pytest.mark.slow
 
@@ -242,14 +241,12 @@ def test_a_database_outage_under_writes_is_503_then_recovers(
     tmp_path_factory: pytest.TempPathFactory,
     record_property: Callable[[str, object], None],
 ) -> None:
-    project = render(
+    project = rendered_and_installed(
         tmp_path_factory.mktemp(f"outage-{framework}") / "project",
         framework=framework,
         database="postgresql",
         auth="none",
-        python_version="3.13",
     )
-    install(project, "3.13")
     with serve_on(project, postgres.url, workers=2) as server:
         ready = f"{server.base_url}/health/ready"
         with WriteStream(server.base_url, WRITERS) as writes:
@@ -297,8 +294,7 @@ def test_an_overloaded_fastapi_worker_answers_503_at_once(
     """uvicorn counts open connections, idle ones too: with LIMIT_CONCURRENCY of them held, a
     new request is refused (503) rather than queued, and served once they close."""
     root = tmp_path_factory.mktemp("overload")
-    project = render(root / "project", framework="fastapi", python_version="3.13")
-    install(project, "3.13")
+    project = rendered_and_installed(root / "project", framework="fastapi")
     with production_server(project, root, LIMIT_CONCURRENCY="2") as server:
         url = urlsplit(server.base_url)
         assert url.hostname is not None

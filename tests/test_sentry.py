@@ -32,8 +32,7 @@ from typing import Any
 import httpx
 import pytest
 
-from .projects import Server, answer, derived, install, production_server
-from .rendering import render
+from .projects import Server, answer, derived, production_server, rendered_and_installed
 from .sentry_ingest import Ingest
 from .test_fuzz import api_key, log_in, session_headers
 
@@ -75,14 +74,12 @@ SAMPLES = 5
 @pytest.fixture(scope="module", params=sorted(SCHEMES))
 def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     framework = request.param
-    rendered = render(
+    rendered = rendered_and_installed(
         tmp_path_factory.mktemp(f"sentry-{framework}") / "project",
         framework=framework,
         auth=SCHEMES[framework].auth,
         database=DATABASE,
-        python_version="3.13",
     )
-    install(rendered, "3.13")
     return rendered
 
 

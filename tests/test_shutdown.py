@@ -23,8 +23,7 @@ import pytest
 
 from extensions.refusals import supported
 
-from .projects import Server, install, production_server
-from .rendering import render
+from .projects import Server, production_server, rendered_and_installed
 
 pytestmark = pytest.mark.slow
 
@@ -114,12 +113,9 @@ def assert_graceful_shutdown(project: Path, data: Path) -> float:
 def test_sigterm_drains_the_request_in_flight_and_exits_0(
     framework: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    project = render(
-        tmp_path_factory.mktemp(f"shutdown-{framework}") / "project",
-        framework=framework,
-        python_version="3.13",
+    project = rendered_and_installed(
+        tmp_path_factory.mktemp(f"shutdown-{framework}") / "project", framework=framework
     )
-    install(project, "3.13")
     assert_graceful_shutdown(project, tmp_path_factory.mktemp(f"shutdown-{framework}-data"))
 
 
@@ -130,8 +126,7 @@ def test_sighup_never_kills_the_server_abruptly(
     """gunicorn reloads its workers on SIGHUP and keeps serving; a single uvicorn process,
     which would otherwise die on the spot, stops gracefully and exits 0."""
     root = tmp_path_factory.mktemp(f"sighup-{framework}")
-    project = render(root / "project", framework=framework, python_version="3.13")
-    install(project, "3.13")
+    project = rendered_and_installed(root / "project", framework=framework)
     with production_server(project, root) as server:
         server.process.send_signal(signal.SIGHUP)
         if framework == "fastapi":

@@ -15,11 +15,10 @@ import gzip
 import json
 import statistics
 import subprocess
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import httpx
@@ -32,16 +31,16 @@ from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
 from extensions.refusals import supported
 
+from .loopback import LoopbackEndpoint, wait_for
 from .projects import (
     PRODUCTION_SECRET,
     Server,
     answer,
     derived,
-    install,
     production_server,
+    rendered_and_installed,
     uv_env,
 )
-from .rendering import render
 
 pytestmark = pytest.mark.slow
 
@@ -54,52 +53,33 @@ TRACING = {"OTEL_SERVICE_NAME": SERVICE, "OTEL_BSP_SCHEDULE_DELAY": "200"}
 PROBES = 30
 
 
-class Collector(ThreadingHTTPServer):
-    """An OTLP/HTTP traces endpoint on loopback that keeps every span it is sent."""
+class Collector(LoopbackEndpoint[tuple[str, Span]]):
+    """An OTLP/HTTP traces endpoint on loopback that keeps every span it is sent, with the
+    service.name of its resource."""
 
     def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Receiver)
-        self.spans: list[tuple[str, Span]] = []  # (service.name, span)
-        self.lock = threading.Lock()
-        self.thread = threading.Thread(target=self.serve_forever, daemon=True)
-        self.thread.start()
+        super().__init__(_Receiver)
 
     @property
     def endpoint(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
+        return self.base_url
 
     def receive(self, payload: bytes) -> None:
         request = ExportTraceServiceRequest.FromString(payload)
-        with self.lock:
-            for resource_spans in request.resource_spans:
-                attributes = {
-                    a.key: a.value.string_value for a in resource_spans.resource.attributes
-                }
-                for scope_spans in resource_spans.scope_spans:
-                    self.spans.extend(
-                        (attributes.get("service.name", ""), span) for span in scope_spans.spans
-                    )
+        for resource_spans in request.resource_spans:
+            attributes = {a.key: a.value.string_value for a in resource_spans.resource.attributes}
+            name = attributes.get("service.name", "")
+            for scope_spans in resource_spans.scope_spans:
+                self.keep(*((name, span) for span in scope_spans.spans))
 
-    def received(self) -> list[Span]:
-        with self.lock:
-            return [span for _, span in self.spans]
+    def spans(self) -> list[Span]:
+        return [span for _, span in self.received()]
 
     def wait_for(self, found: Callable[[Span], bool], timeout: float = 15) -> Span:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for span in self.received():
-                if found(span):
-                    return span
-            time.sleep(0.1)
-        names = [span.name for span in self.received()]
-        pytest.fail(f"no such span within {timeout} s; received: {names}")
+        return wait_for(self.spans, found, timeout)
 
     def trace(self, trace_id: bytes) -> list[Span]:
-        return [span for span in self.received() if span.trace_id == trace_id]
-
-    def stop(self) -> None:
-        self.shutdown()
-        self.server_close()  # the port refuses connections from now on
+        return [span for span in self.spans() if span.trace_id == trace_id]
 
 
 class _Receiver(BaseHTTPRequestHandler):
@@ -126,12 +106,9 @@ class _Receiver(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module", params=supported("framework"))
 def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    rendered = render(
-        tmp_path_factory.mktemp(f"traces-{request.param}") / "project",
-        framework=request.param,
-        python_version="3.13",
+    rendered = rendered_and_installed(
+        tmp_path_factory.mktemp(f"traces-{request.param}") / "project", framework=request.param
     )
-    install(rendered, "3.13")
     return rendered
 
 
@@ -186,8 +163,7 @@ def test_a_request_is_a_span_with_its_queries_and_its_log_line(
     assert request.name == f"POST {route(project, '/api/v1/users')}"
     assert request.span_id.hex() == line["span_id"]  # logged inside the request's span
     assert not request.parent_span_id  # no caller's trace: a root span
-    with collector.lock:
-        service_names = {name for name, span in collector.spans if span.trace_id == trace_id}
+    service_names = {name for name, span in collector.received() if span.trace_id == trace_id}
     assert service_names == {SERVICE}
 
     def queries() -> list[Span]:

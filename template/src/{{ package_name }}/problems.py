@@ -7,7 +7,7 @@ body or the 500 of the last-resort handler. Clients (and the fuzzer) read the do
 document_errors lists them all, as they are sent.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -60,6 +60,18 @@ def public_message(error: Mapping[str, Any]) -> str:
     message = str(error["msg"])
     # Custom validators (email-validator among them) may quote the input after a colon.
     return message.split(":", 1)[0] if error["type"] == "value_error" else message
+
+
+def field_errors(
+    errors: Iterable[Mapping[str, Any]],
+    location: Callable[[Sequence[str | int]], list[str | int]] = list,
+) -> list[dict[str, Any]]:
+    """The ``errors`` member of a 422 from pydantic's errors: location, message and type
+    only, so that submitted values are never echoed back."""
+    return [
+        {"loc": location(error["loc"]), "message": public_message(error), "type": error["type"]}
+        for error in errors
+    ]
 
 
 def _problem_response(status: HTTPStatus, description: str | None = None) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from ninja.errors import HttpError, ValidationError
 from .db import is_unavailable
 from .exceptions import AuthenticationError, DomainError
 from .messages import EXPECTED_JSON, INVALID_JSON, INVALID_REQUEST
-from .problems import PROBLEM_JSON, problem_body, public_message
+from .problems import PROBLEM_JSON, field_errors, problem_body
 from .request_id import current_request_id
 
 logger = structlog.get_logger(__name__)
@@ -62,15 +62,7 @@ def problem_handler(request: HttpRequest, exc: Exception) -> HttpResponse:
         case DomainError():
             return problem(exc.status, exc.detail, headers=exc.headers, **exc.extensions)
         case ValidationError():
-            # Location, message and type only: submitted values are never echoed back.
-            errors = [
-                {
-                    "loc": _location(error["loc"]),
-                    "message": public_message(error),
-                    "type": error["type"],
-                }
-                for error in exc.errors
-            ]
+            errors = field_errors(exc.errors, _location)
             return problem(HTTPStatus.UNPROCESSABLE_ENTITY, INVALID_REQUEST, errors=errors)
         case NinjaAuthenticationError():
             return problem(

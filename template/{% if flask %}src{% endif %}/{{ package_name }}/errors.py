@@ -1,6 +1,7 @@
 """Domain exceptions and the handlers that turn every error into RFC 9457 problem+json."""
 
 import inspect
+import json
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
@@ -16,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 from .db import is_unavailable
 from .exceptions import DomainError, InvalidInputError
 from .messages import EXPECTED_JSON, INVALID_JSON, INVALID_REQUEST
-from .problems import PROBLEM_JSON, FieldError, Problem, public_message
+from .problems import PROBLEM_JSON, field_errors, problem_body
 from .request_id import current_request_id
 
 logger = structlog.get_logger(__name__)
@@ -27,21 +28,12 @@ def problem(
     detail: str | None = None,
     *,
     headers: Mapping[str, str] | None = None,
-    errors: list[FieldError] | None = None,
+    **extensions: Any,
 ) -> Response:
-    """Build a problem+json response; the request id lets a client quote the failing request."""
-    body = Problem(
-        title=status.phrase,
-        status=status.value,
-        detail=detail or None,
-        request_id=current_request_id(),
-        errors=errors,
-    )
+    """A problem+json response (problems.py)."""
+    body = problem_body(status, detail, current_request_id(), **extensions)
     return Response(
-        body.model_dump_json(exclude_none=True),
-        status=status.value,
-        headers=dict(headers or {}),
-        mimetype=PROBLEM_JSON,
+        json.dumps(body), status=status.value, headers=dict(headers or {}), mimetype=PROBLEM_JSON
     )
 
 
@@ -73,16 +65,15 @@ def validation_problem(error: ValidationError) -> Response:
     part = _request_part(error)
     if part == ["body"] and (unreadable := _unreadable_body()) is not None:
         return unreadable
-    # Location, message and type only: submitted values are never echoed back.
-    errors = [
-        FieldError(loc=[*part, *detail["loc"]], message=public_message(detail), type=detail["type"])
-        for detail in error.errors(include_url=False, include_context=False, include_input=False)
-    ]
+    errors = field_errors(
+        error.errors(include_url=False, include_context=False, include_input=False),
+        lambda loc: [*part, *loc],
+    )
     return problem(HTTPStatus.UNPROCESSABLE_ENTITY, INVALID_REQUEST, errors=errors)
 
 
 def _domain_error(exc: DomainError) -> Response:
-    return problem(exc.status, exc.detail, headers=exc.headers, errors=exc.errors)
+    return problem(exc.status, exc.detail, headers=exc.headers, **exc.extensions)
 
 
 def _http_error(exc: HTTPException) -> Response:

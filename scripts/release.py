@@ -29,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RELEASES = "releases.toml"
 CHANGELOG = "CHANGELOG.md"
+PYPROJECT = "pyproject.toml"
 VERSION = re.compile(r"v(\d+)\.(\d+)\.(\d+)")
 # "## v0.2.0 (2026-11-26)", as "How to cut a release" names the section.
 HEADING = re.compile(r"^## (v\d+\.\d+\.\d+) \((\d{4}-\d{2}-\d{2})\)\s*$", re.MULTILINE)
@@ -148,6 +149,19 @@ def changelog_releases(root: Path = ROOT) -> dict[str, str]:
     return dict(HEADING.findall(text))
 
 
+def project_version(root: Path = ROOT) -> str | None:
+    """The version pyproject.toml gives the template, as vMAJOR.MINOR.PATCH (None without one)."""
+    path = root / PYPROJECT
+    if not path.is_file():
+        return None
+    return "v" + str(tomllib.loads(path.read_text(encoding="utf-8"))["project"]["version"])
+
+
+def _key(version: str) -> tuple[int, ...]:
+    match = VERSION.fullmatch(version)
+    return tuple(int(part) for part in match.groups()) if match else (-1,)
+
+
 def check(root: Path = ROOT) -> list[str]:
     """Problems with the record: empty when releases.toml, CHANGELOG.md and history agree."""
     problems = []
@@ -163,6 +177,13 @@ def check(root: Path = ROOT) -> list[str]:
             problems.append(
                 f"{version}: dated {recorded[version]} in {RELEASES}, {headed[version]} in {CHANGELOG}"
             )
+    declared = project_version(root)
+    newest = max(headed, key=_key, default=None)
+    if declared is not None and newest is not None and declared != newest:
+        problems.append(
+            f"{PYPROJECT} says version {declared[1:]}, the newest release in {CHANGELOG} is "
+            f"{newest}: set it (README: How to cut a release)"
+        )
     head = resolve(root, "HEAD")
     for release in releases:
         if resolve(root, release.commit) != release.commit:
@@ -190,6 +211,12 @@ def add(version: str, root: Path = ROOT, revision: str = "HEAD") -> str:
         raise ReleaseError(
             f"{CHANGELOG} has no '## {version} (YYYY-MM-DD)' section: rename '## Unreleased' "
             "first and commit it (README: How to cut a release)"
+        )
+    declared = project_version(root)
+    if declared not in {None, version}:
+        raise ReleaseError(
+            f"{PYPROJECT} says version {declared[1:] if declared else ''}: set it to "
+            f"{version[1:]} in the release commit (README: How to cut a release)"
         )
     git_changelog = git(root, "show", f"{commit}:{CHANGELOG}")
     if f"## {version} (" not in git_changelog:

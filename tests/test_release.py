@@ -146,6 +146,13 @@ def test_a_fresh_clone_without_tags_cuts_a_release_by_the_readme(
     )
     refused = run(work, f"python3 scripts/release.py add {version}")
     assert refused.returncode == 1
+    assert "pyproject.toml says version" in refused.stderr
+    pyproject = work / "pyproject.toml"
+    declared = f'version = "{RELEASES[-1].version[1:]}"'
+    assert declared in pyproject.read_text()
+    pyproject.write_text(pyproject.read_text().replace(declared, f'version = "{version[1:]}"', 1))
+    refused = run(work, f"python3 scripts/release.py add {version}")
+    assert refused.returncode == 1
     assert "is not committed" in refused.stderr
     assert run(work, documented(f'git commit -am "Release {version}"')).returncode == 0
     release_commit = git(work, "rev-parse", "HEAD").strip()

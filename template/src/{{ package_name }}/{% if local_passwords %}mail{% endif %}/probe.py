@@ -1,4 +1,5 @@
-"""The start-up check of the SMTP server (SMTP_URL or SMTP_HOST): one error line when the server cannot be reached.
+"""The start-up check of the SMTP server (SMTP_URL or SMTP_HOST): one error line when it
+cannot be reached.
 
 Only a log line, on a thread of its own: a mail server that is down must not stop the
 service (logins work without it, and mails are retried), but the operator hears of it at

@@ -1,4 +1,5 @@
-"""The start-up check of SMTP_URL: one error line when the server cannot be reached.
+"""The start-up check of the SMTP server (SMTP_URL or SMTP_HOST): one error line when it
+cannot be reached.
 
 Only a log line, on a thread of its own: a mail server that is down must not stop the
 service (logins work without it, and mails are retried), but the operator hears of it at
@@ -19,13 +20,17 @@ def check_smtp_server(settings: Settings) -> bool:
     """Connect to the SMTP server once; log ``mail.smtp_unreachable`` if that fails."""
     server = settings.smtp_server
     try:
-        smtp.probe(server, starttls=settings.smtp_starttls, timeout=settings.smtp_timeout_seconds)
+        smtp.probe(server, timeout=settings.smtp_timeout_seconds)
     except OSError as exc:
         error = type(exc).__name__
     else:
         return True
     logger.error(
-        "mail.smtp_unreachable", setting="SMTP_URL", host=server.host, port=server.port, error=error
+        "mail.smtp_unreachable",
+        setting=settings.smtp_setting,
+        host=server.host,
+        port=server.port,
+        error=error,
     )
     return False
 

@@ -9,29 +9,33 @@ import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from typing import Self
+from typing import Literal, Self
 from urllib.parse import unquote, urlsplit
 
 from .message import Mail
 
-SMTP_PORT = 25
-SMTPS_PORT = 465
+# How the connection is protected: STARTTLS on a plain connection, TLS from the first byte
+# (smtps, port 465), or not at all (a mail catcher on this machine).
+TlsMode = Literal["starttls", "implicit", "none"]
+# The usual port of each mode when none is given.
+DEFAULT_PORTS: dict[TlsMode, int] = {"starttls": 587, "implicit": 465, "none": 25}
 SMTP_URL_FORMAT = "smtp://[user:password@]host[:port] or smtps://[user:password@]host[:port]"
 
 
 @dataclass(frozen=True)
 class SmtpServer:
-    """Where mail goes, from SMTP_URL: smtps:// is implicit TLS, smtp:// plain or STARTTLS."""
+    """Where mail goes and how: from SMTP_URL, or from SMTP_HOST and its companions."""
 
     host: str
     port: int
     username: str
     password: str
-    implicit_tls: bool
+    tls: TlsMode
 
     @classmethod
-    def from_url(cls, url: str) -> Self:
-        """Parse SMTP_URL; the message of its ValueError never quotes the URL (a password)."""
+    def from_url(cls, url: str, *, starttls: bool = False) -> Self:
+        """Parse SMTP_URL: smtps:// is implicit TLS, smtp:// plain (or STARTTLS when
+        ``starttls``). The message of its ValueError never quotes the URL (a password)."""
         try:
             parts = urlsplit(url)
             port = parts.port  # raises ValueError when out of range
@@ -40,14 +44,17 @@ class SmtpServer:
         if parts is None or parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
             msg = f"SMTP_URL must be {SMTP_URL_FORMAT}"
             raise ValueError(msg)
-        implicit_tls = parts.scheme == "smtps"
+        tls: TlsMode = "implicit" if parts.scheme == "smtps" else "none"
+        if starttls and tls == "none":
+            tls = "starttls"
         return cls(
             host=parts.hostname,
-            port=port or (SMTPS_PORT if implicit_tls else SMTP_PORT),
+            # smtp:// without a port has always meant 25, STARTTLS or not.
+            port=port or (DEFAULT_PORTS["implicit"] if tls == "implicit" else 25),
             # Percent-encoded in the URL: a password may hold '@' or ':'.
             username=unquote(parts.username or ""),
             password=unquote(parts.password or ""),
-            implicit_tls=implicit_tls,
+            tls=tls,
         )
 
     @property
@@ -68,27 +75,27 @@ def to_message(mail: Mail, sender: str) -> EmailMessage:
     return message
 
 
-def _connect(server: SmtpServer, *, starttls: bool, timeout: float) -> smtplib.SMTP:
+def _connect(server: SmtpServer, *, timeout: float) -> smtplib.SMTP:
     context = ssl.create_default_context()  # verifies the certificate and the host name
     client: smtplib.SMTP
-    if server.implicit_tls:
+    if server.tls == "implicit":
         client = smtplib.SMTP_SSL(server.host, server.port, timeout=timeout, context=context)
     else:
         client = smtplib.SMTP(server.host, server.port, timeout=timeout)
-        if starttls:
+        if server.tls == "starttls":
             client.starttls(context=context)
     if server.username:
         client.login(server.username, server.password)
     return client
 
 
-def send(server: SmtpServer, mail: Mail, *, sender: str, starttls: bool, timeout: float) -> None:
+def send(server: SmtpServer, mail: Mail, *, sender: str, timeout: float) -> None:
     """Hand the mail to the server; raises OSError (smtplib's errors are OSErrors) on failure."""
-    with _connect(server, starttls=starttls, timeout=timeout) as client:
+    with _connect(server, timeout=timeout) as client:
         client.send_message(to_message(mail, sender))
 
 
-def probe(server: SmtpServer, *, starttls: bool, timeout: float) -> None:
+def probe(server: SmtpServer, *, timeout: float) -> None:
     """Connect, greet (and log in) and leave: raises OSError when the server is unreachable."""
-    with _connect(server, starttls=starttls, timeout=timeout) as client:
+    with _connect(server, timeout=timeout) as client:
         client.noop()

@@ -1,6 +1,7 @@
 """Password reset: a link mailed to an account, spent once on a new password."""
 
 import structlog
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..auth.passwords import check_password_policy, hash_password
@@ -14,7 +15,13 @@ logger = structlog.get_logger(__name__)
 
 
 async def request_reset(session: AsyncSession, settings: Settings, email: str) -> None:
-    """Mail a reset link if the address has an active account; the caller cannot tell."""
+    """Mail a reset link if the address has an active account; the caller cannot tell.
+
+    The mail is handed over before the token's row commits: an outbox that cannot take it
+    (the job queue's broker down) is a 503 and the row rolls back. Whether it can is checked
+    first, for every address alike, so a 503 says nothing of the account either.
+    """
+    await run_in_threadpool(outbox.check_ready)
     user = await get_user_by_email(session, email)
     if user is None or not user.is_active:
         logger.info("auth.password_reset_requested", outcome="no_account")
@@ -24,9 +31,12 @@ async def request_reset(session: AsyncSession, settings: Settings, email: str) -
         id=tokens.token_hash(token), user_id=user.id, expires_at=tokens.expires_at(settings)
     )
     session.add(row)
+    await session.flush()
+    mail = tokens.reset_mail(settings, user.email, token)
+    # Raises before the commit; closing the request's session then rolls the row back.
+    await run_in_threadpool(outbox.deliver, settings, mail)
     await session.commit()
     logger.info("auth.password_reset_requested", outcome="mailed", user_id=str(user.id))
-    outbox.deliver(settings, tokens.reset_mail(settings, user.email, token))
 
 
 async def confirm_reset(session: AsyncSession, token: str, new_password: str) -> None:

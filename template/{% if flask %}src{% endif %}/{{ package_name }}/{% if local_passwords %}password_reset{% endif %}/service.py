@@ -13,7 +13,13 @@ logger = structlog.get_logger(__name__)
 
 
 def request_reset(session: Session, settings: Settings, email: str) -> None:
-    """Mail a reset link if the address has an active account; the caller cannot tell."""
+    """Mail a reset link if the address has an active account; the caller cannot tell.
+
+    The mail is handed over before the token's row commits: an outbox that cannot take it
+    (the job queue's broker down) is a 503 and the row rolls back. Whether it can is checked
+    first, for every address alike, so a 503 says nothing of the account either.
+    """
+    outbox.check_ready()
     user = get_user_by_email(session, email)
     if user is None or not user.is_active:
         logger.info("auth.password_reset_requested", outcome="no_account")
@@ -23,9 +29,11 @@ def request_reset(session: Session, settings: Settings, email: str) -> None:
         id=tokens.token_hash(token), user_id=user.id, expires_at=tokens.expires_at(settings)
     )
     session.add(row)
+    session.flush()
+    # Raises before the commit; the request's teardown then rolls the row back.
+    outbox.deliver(settings, tokens.reset_mail(settings, user.email, token))
     session.commit()
     logger.info("auth.password_reset_requested", outcome="mailed", user_id=str(user.id))
-    outbox.deliver(settings, tokens.reset_mail(settings, user.email, token))
 
 
 def confirm_reset(session: Session, token: str, new_password: str) -> None:

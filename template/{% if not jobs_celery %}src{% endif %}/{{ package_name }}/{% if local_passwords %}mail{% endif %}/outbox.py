@@ -1,7 +1,7 @@
 """Delivering mail off the request's path: ``deliver`` returns at once, a worker thread sends.
 
-The one seam between the service and its mail transport: a job queue, where the project
-has one, replaces this module and keeps ``deliver``'s signature. Without one, a small pool
+The one seam between the service and its mail transport: with the job queue (jobs=celery)
+another outbox.py, of the same functions, sends through it instead. Here a small pool
 of threads shared by every framework sends the mail: the request never waits for the SMTP
 server, and a failing server never fails the request. A mail that cannot be sent is
 retried with a doubling pause (MAIL_SEND_ATTEMPTS, MAIL_RETRY_DELAY_SECONDS), then given
@@ -23,13 +23,10 @@ import time
 from dataclasses import dataclass
 from functools import cache
 
-import structlog
-
 from ..config import Settings
-from . import smtp
 from .message import Mail
+from .sending import failed, given_up, sent, try_send
 
-logger = structlog.get_logger(__name__)
 # Mail is rare (password resets): two threads keep one slow server from holding up the rest.
 WORKERS = 2
 # Beyond this many mails waiting, new ones are given up (and logged).
@@ -87,7 +84,7 @@ class _Outbox:
             except queue.Empty:
                 break
         for mail in left:
-            _given_up(mail, attempts=0, error="ShuttingDown")
+            given_up(mail, attempts=0, error="ShuttingDown")
 
 
 @cache
@@ -96,12 +93,17 @@ def _outbox() -> _Outbox:
     return _Outbox()
 
 
+def check_ready() -> None:
+    """Whether ``deliver`` can take a mail now: here it always can (a full queue gives the
+    mail up, logged), so a request's answer never depends on it."""
+
+
 def deliver(settings: Settings, mail: Mail) -> None:
     """Send ``mail`` in the background; returns at once and never raises for the transport."""
     try:
         _outbox().letters.put_nowait(_Letter(contextvars.copy_context(), settings, mail))
     except queue.Full:
-        _given_up(mail, attempts=0, error="QueueFull")
+        given_up(mail, attempts=0, error="QueueFull")
 
 
 def close() -> None:
@@ -118,37 +120,15 @@ def send_with_retries(settings: Settings, mail: Mail, stopping: threading.Event 
     attempt = 0
     while True:
         attempt += 1
-        error = _try_send(settings, mail)
+        error = try_send(settings, mail)
         if error is None:
-            logger.info("mail.sent", kind=mail.kind, attempt=attempt)
+            sent(mail, attempt=attempt)
             return True
         if attempt >= settings.mail_send_attempts or stopping.is_set():
             break
-        logger.warning(
-            "mail.send_failed", kind=mail.kind, attempt=attempt, retry_in=delay, error=error
-        )
+        failed(mail, attempt=attempt, retry_in=delay, error=error)
         if stopping.wait(delay):
             break
         delay *= 2
-    _given_up(mail, attempts=attempt, error=error)
+    given_up(mail, attempts=attempt, error=error)
     return False
-
-
-def _given_up(mail: Mail, *, attempts: int, error: str) -> None:
-    # The kind and recipient say which mail was lost; its bodies (the link) are never logged.
-    logger.error("mail.given_up", kind=mail.kind, to=mail.to, attempts=attempts, error=error)
-
-
-def _try_send(settings: Settings, mail: Mail) -> str | None:
-    """One attempt; the name of the error on failure (smtplib's and ssl's are OSErrors)."""
-    try:
-        smtp.send(
-            settings.smtp_server,
-            mail,
-            sender=settings.mail_from,
-            starttls=settings.smtp_starttls,
-            timeout=settings.smtp_timeout_seconds,
-        )
-    except OSError as exc:
-        return type(exc).__name__
-    return None

@@ -24,9 +24,7 @@ class RecentLogins:
     def __init__(self, ttl_seconds: float, max_entries: int = MAX_ENTRIES) -> None:
         self._ttl = ttl_seconds
         self._max_entries = max_entries
-        self._entries: OrderedDict[tuple[uuid.UUID, uuid.UUID], tuple[float, User]] = (
-            OrderedDict()
-        )
+        self._entries: OrderedDict[tuple[uuid.UUID, uuid.UUID], tuple[float, User]] = OrderedDict()
         self._lock = threading.Lock()  # Flask serves requests on threads
 
     def get(self, session_id: uuid.UUID, user_id: uuid.UUID) -> User | None:

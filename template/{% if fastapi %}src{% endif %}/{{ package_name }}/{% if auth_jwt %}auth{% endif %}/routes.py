@@ -69,7 +69,7 @@ async def logout(principal: PrincipalDep, session: SessionDep, recent: RecentLog
     status_code=status.HTTP_204_NO_CONTENT,
     responses=_UNAUTHORIZED | _THROTTLED,
 )
-async def change_password(
+async def change_password(  # noqa: PLR0913  (FastAPI injects each of these)
     data: PasswordChange,
     user: CurrentUser,
     session: SessionDep,

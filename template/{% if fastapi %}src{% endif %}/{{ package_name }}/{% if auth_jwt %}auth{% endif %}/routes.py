@@ -70,6 +70,7 @@ async def logout(principal: PrincipalDep, session: SessionDep, recent: RecentLog
     responses=_UNAUTHORIZED | _THROTTLED,
 )
 async def change_password(  # noqa: PLR0913  (FastAPI injects each of these)
+    *,
     data: PasswordChange,
     user: CurrentUser,
     session: SessionDep,

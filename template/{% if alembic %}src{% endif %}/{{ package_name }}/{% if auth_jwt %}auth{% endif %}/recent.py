@@ -2,17 +2,22 @@
 
 Every request's access token is checked against its login session (revoked? expired? the
 user deactivated?). For AUTH_CACHE_SECONDS after such a check, this worker answers GET and
-HEAD requests of that session from memory; other requests always look it up. Logging out
-and changing the password drop this worker's entries at once; elsewhere (other workers, a
-user deactivated in the database) access ends within AUTH_CACHE_SECONDS.
+HEAD requests of that session from memory; other requests always look it up. A change to
+the login sessions or users committed by this worker (logout, a password change or reset)
+drops its entries at once; elsewhere (other workers, a user deactivated in the database by
+hand) access ends within AUTH_CACHE_SECONDS.
 """
 
 import threading
 import time
 import uuid
 from collections import OrderedDict
+from typing import Any
+
+from sqlalchemy import Delete, Engine, Update, event
 
 from ..users.models import User
+from .models import LoginSession
 
 # Bounds the memory: the oldest entries go first (a few hundred bytes each).
 MAX_ENTRIES = 10_000
@@ -53,3 +58,29 @@ class RecentLogins:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+_WATCHED = frozenset({LoginSession.__table__, User.__table__})
+_CHANGED = "auth.recent.changed"
+
+
+def forget_on_change(engine: Engine, recent: RecentLogins) -> None:
+    """Clear `recent` when a transaction that changed login sessions or users commits.
+
+    At the engine, so that every writer is seen: the ORM's flushes, bulk updates and
+    deletes alike, whichever module runs them.
+    """
+
+    @event.listens_for(engine, "after_execute")
+    def noted(connection: Any, statement: Any, *_: Any) -> None:
+        if isinstance(statement, Update | Delete) and statement.table in _WATCHED:
+            connection.info[_CHANGED] = True
+
+    @event.listens_for(engine, "commit")
+    def committed(connection: Any) -> None:
+        if connection.info.pop(_CHANGED, False):
+            recent.clear()
+
+    @event.listens_for(engine, "rollback")
+    def rolled_back(connection: Any) -> None:
+        connection.info.pop(_CHANGED, None)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Response, status
 
 from ..dependencies import ClientDep, LoginThrottleDep, SessionDep, SettingsDep
 from . import service
-from .dependencies import CurrentUser, PrincipalDep, RecentLoginsDep
+from .dependencies import CurrentUser, PrincipalDep
 from .schemas import LoginRequest, PasswordChange, RefreshRequest, TokenPair
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -57,10 +57,9 @@ async def refresh(data: RefreshRequest, session: SessionDep, settings: SettingsD
 @router.post(
     "/logout", summary="Log out", status_code=status.HTTP_204_NO_CONTENT, responses=_UNAUTHORIZED
 )
-async def logout(principal: PrincipalDep, session: SessionDep, recent: RecentLoginsDep) -> None:
+async def logout(principal: PrincipalDep, session: SessionDep) -> None:
     """End the login session of the access token; its refresh token stops working too."""
     await service.logout(session, principal.user, principal.session_id)
-    recent.forget(principal.session_id, principal.user.id)
 
 
 @router.post(
@@ -69,17 +68,14 @@ async def logout(principal: PrincipalDep, session: SessionDep, recent: RecentLog
     status_code=status.HTTP_204_NO_CONTENT,
     responses=_UNAUTHORIZED | _THROTTLED,
 )
-async def change_password(  # noqa: PLR0913  (FastAPI injects each of these)
-    *,
+async def change_password(
     data: PasswordChange,
     user: CurrentUser,
     session: SessionDep,
     throttle: LoginThrottleDep,
     client: ClientDep,
-    recent: RecentLoginsDep,
 ) -> None:
     """Replace the password; every login session of the account ends, this one included."""
     # Throttled like login: a stolen access token must not become a password oracle.
     await throttle.check(account=user.email, client=client)
     await service.change_password(session, user, data.current_password, data.new_password)
-    recent.clear()

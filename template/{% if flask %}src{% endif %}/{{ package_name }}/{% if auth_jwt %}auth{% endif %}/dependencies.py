@@ -7,11 +7,11 @@ import structlog
 from flask import Flask, current_app, g, request
 
 from ..config import Settings
-from ..dependencies import get_session, get_settings
+from ..dependencies import get_session, get_settings, resources
 from ..exceptions import AuthenticationError
 from ..orm import SAFE_METHODS
 from ..users.models import User
-from .recent import RecentLogins
+from .recent import RecentLogins, forget_on_change
 from .service import NOT_AUTHENTICATED, live_session
 from .tokens import decode_token
 
@@ -32,7 +32,9 @@ SECURITY: list[dict[str, list[str]]] = [{BEARER_SCHEME: []}]
 
 
 def init_app(app: Flask, settings: Settings) -> None:
-    app.extensions[EXTENSION] = RecentLogins(settings.auth_cache_seconds)
+    recent = RecentLogins(settings.auth_cache_seconds)
+    forget_on_change(resources(app).engine, recent)
+    app.extensions[EXTENSION] = recent
 
 
 def recent_logins() -> RecentLogins:

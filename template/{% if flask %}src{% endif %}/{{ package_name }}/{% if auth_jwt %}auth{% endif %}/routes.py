@@ -11,7 +11,7 @@ from ..dependencies import get_session, get_settings
 from ..problems import Problem
 from ..responses import json_response, no_content
 from . import service
-from .dependencies import SECURITY, current_login_session_id, current_user, recent_logins
+from .dependencies import SECURITY, current_login_session_id, current_user
 from .rate_limits import check_attempt
 from .schemas import LoginRequest, PasswordChange, RefreshRequest, TokenPair
 
@@ -55,7 +55,6 @@ def refresh(body: RefreshRequest) -> Response:
 def logout() -> Response:
     """End this login session: its access and refresh tokens stop working."""
     service.logout(get_session(), current_login_session_id(), current_user().id)
-    recent_logins().forget(current_login_session_id(), current_user().id)
     return no_content()
 
 
@@ -75,5 +74,4 @@ def change_password(body: PasswordChange) -> Response:
     user = current_user()
     check_attempt(user.email)
     service.change_password(get_session(), user, body.current_password, body.new_password)
-    recent_logins().clear()
     return no_content()

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from typing import cast
 
 import structlog
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .config import Settings
-from .db import create_engine, create_session_factory
+from .db import create_engine, create_read_session_factory, create_session_factory
+from .orm import SAFE_METHODS
 
 EXTENSION = "service"
 logger = structlog.get_logger(__name__)
@@ -26,11 +27,14 @@ class Resources:
     settings: Settings
     engine: Engine
     session_factory: sessionmaker[Session]
+    read_session_factory: sessionmaker[Session]  # GET and HEAD (db.py)
 
 
 def init_app(app: Flask, settings: Settings) -> None:
     engine = create_engine(settings)
-    app.extensions[EXTENSION] = Resources(settings, engine, create_session_factory(engine))
+    app.extensions[EXTENSION] = Resources(
+        settings, engine, create_session_factory(engine), create_read_session_factory(engine)
+    )
     app.teardown_appcontext(_close_session)
 
 
@@ -49,7 +53,9 @@ def get_engine() -> Engine:
 def get_session() -> Session:
     """The request's session, opened on first use; services commit, teardown closes it."""
     if "db_session" not in g:
-        g.db_session = resources().session_factory()
+        found = resources()
+        reads = has_request_context() and request.method in SAFE_METHODS
+        g.db_session = (found.read_session_factory if reads else found.session_factory)()
     return cast(Session, g.db_session)
 
 

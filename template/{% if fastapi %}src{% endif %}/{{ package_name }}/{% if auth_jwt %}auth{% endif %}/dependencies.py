@@ -5,12 +5,14 @@ from dataclasses import dataclass
 from typing import Annotated
 
 import structlog
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ..dependencies import SessionDep, SettingsDep
 from ..exceptions import AuthenticationError
+from ..orm import SAFE_METHODS
 from ..users.models import User
+from .recent import RecentLogins
 from .service import INVALID_TOKEN, authenticated_user
 from .tokens import decode_token
 
@@ -28,8 +30,18 @@ class Principal:
     session_id: uuid.UUID
 
 
+async def get_recent_logins(request: Request) -> RecentLogins:
+    recent: RecentLogins = request.app.state.recent_logins
+    return recent
+
+
+RecentLoginsDep = Annotated[RecentLogins, Depends(get_recent_logins)]
+
+
 async def get_principal(
+    request: Request,
     session: SessionDep,
+    recent: RecentLoginsDep,
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
@@ -41,11 +53,17 @@ async def get_principal(
     except AuthenticationError:
         logger.info("auth.token_invalid", kind="access")
         raise
-    # A valid signature is not enough: the session may have been revoked since.
-    user = await authenticated_user(session, claims)
+    # A valid signature is not enough: the session may have been revoked since. Reads may
+    # trust a check made less than AUTH_CACHE_SECONDS ago (recent.py).
+    reads = request.method in SAFE_METHODS
+    user = recent.get(claims.session_id, claims.subject) if reads else None
     if user is None:
-        logger.info("auth.token_invalid", kind="access", session_id=str(claims.session_id))
-        raise AuthenticationError(INVALID_TOKEN)
+        user = await authenticated_user(session, claims)
+        if user is None:
+            logger.info("auth.token_invalid", kind="access", session_id=str(claims.session_id))
+            raise AuthenticationError(INVALID_TOKEN)
+        if reads:
+            recent.remember(claims.session_id, user)
     return Principal(user=user, session_id=claims.session_id)
 
 

@@ -4,14 +4,18 @@ import uuid
 from typing import Any, cast
 
 import structlog
-from flask import g, request
+from flask import Flask, current_app, g, request
 
-from ..dependencies import get_session, get_settings
+from ..config import Settings
+from ..dependencies import get_session, get_settings, resources
 from ..exceptions import AuthenticationError
+from ..orm import SAFE_METHODS
 from ..users.models import User
+from .recent import RecentLogins, forget_on_change
 from .service import NOT_AUTHENTICATED, live_session
 from .tokens import decode_token
 
+EXTENSION = "recent_logins"
 logger = structlog.get_logger(__name__)
 
 # The OpenAPI security scheme of the routes that need an access token.
@@ -27,6 +31,17 @@ SECURITY_SCHEMES: dict[str, Any] = {
 SECURITY: list[dict[str, list[str]]] = [{BEARER_SCHEME: []}]
 
 
+def init_app(app: Flask, settings: Settings) -> None:
+    recent = RecentLogins(settings.auth_cache_seconds)
+    forget_on_change(resources(app).engine, recent)
+    app.extensions[EXTENSION] = recent
+
+
+def recent_logins() -> RecentLogins:
+    recent: RecentLogins = current_app.extensions[EXTENSION]
+    return recent
+
+
 def _bearer_token() -> str:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -40,6 +55,7 @@ def current_user() -> User:
 
     Besides the signature and claims, the token's login session must still be live: that
     is what makes logout, password changes and refresh-token reuse end access tokens early.
+    Reads may trust a check made less than AUTH_CACHE_SECONDS ago (recent.py).
     """
     if "current_user" not in g:
         token = _bearer_token()
@@ -48,11 +64,17 @@ def current_user() -> User:
         except AuthenticationError:
             logger.info("auth.token_invalid", reason="undecodable")
             raise
-        found = live_session(get_session(), claims.session_id, claims.subject)
-        if found is None:
-            logger.info("auth.token_invalid", reason="session_ended")
-            raise AuthenticationError(NOT_AUTHENTICATED)
-        g.login_session_id, g.current_user = found[0].id, found[1]
+        reads = request.method in SAFE_METHODS
+        user = recent_logins().get(claims.session_id, claims.subject) if reads else None
+        if user is None:
+            found = live_session(get_session(), claims.session_id, claims.subject)
+            if found is None:
+                logger.info("auth.token_invalid", reason="session_ended")
+                raise AuthenticationError(NOT_AUTHENTICATED)
+            user = found[1]
+            if reads:
+                recent_logins().remember(claims.session_id, user)
+        g.login_session_id, g.current_user = claims.session_id, user
     return cast(User, g.current_user)
 
 

@@ -52,7 +52,7 @@ class _Compiled:
 class PreparedQuery:
     """A `values()` query, compiled at its first run on each database alias."""
 
-    def __init__(self, build: Callable[[], QuerySet[Any, Row]]) -> None:
+    def __init__(self, build: Callable[[], QuerySet[Any, Any]]) -> None:
         self._build = build
         self._compiled: dict[str, _Compiled] = {}
         self._lock = threading.Lock()

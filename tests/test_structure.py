@@ -51,6 +51,17 @@ FRAMEWORK_ONLY: dict[str, tuple[set[str], str]] = {
         "security and CORS header values they add themselves; Django's are settings",
     ),
     "src/<package>/users/admin.py": ({"django"}, "the Django admin"),
+    "src/<package>/users/admin_middleware.py": (
+        {"django"},
+        "Django's session, auth and message middleware, kept off the API's paths",
+    ),
+    "src/<package>/prepared.py": (
+        {"django"},
+        "Django ORM queries compiled once; SQLAlchemy caches its compiled statements itself",
+    ),
+    "src/<package>/renderer.py": ({"django"}, "Django Ninja's JSON renderer (orjson)"),
+    "tests/test_prepared.py": ({"django"}, "Django ORM queries compiled once"),
+    "tests/test_renderer.py": ({"django"}, "Django Ninja's JSON renderer (orjson)"),
     "tests/users/test_admin.py": ({"django"}, "the Django admin"),
     "src/<package>/items/migrations/__init__.py": ({"django"}, "Django migrations, per app"),
     "src/<package>/items/migrations/0001_initial.py": ({"django"}, "Django migrations, per app"),

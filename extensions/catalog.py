@@ -128,6 +128,7 @@ FRAMEWORKS: dict[str, Framework] = {
         dependencies=(
             "django[argon2]>=6.1",
             "django-ninja>=1.7",
+            "orjson>=3.11",  # the API's JSON renderer (renderer.py)
             "django-cors-headers>=4.9",
             "django-stubs-ext>=6.1",  # generic Django classes at run time (ModelAdmin[Item])
             "dj-database-url>=3.1",

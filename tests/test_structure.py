@@ -55,6 +55,17 @@ FRAMEWORK_ONLY: dict[str, tuple[set[str], str]] = {
         "login sessions checked a moment ago (AUTH_CACHE_SECONDS); Django checks every request",
     ),
     "src/<package>/users/admin.py": ({"django"}, "the Django admin"),
+    "src/<package>/users/admin_middleware.py": (
+        {"django"},
+        "Django's session, auth and message middleware, kept off the API's paths",
+    ),
+    "src/<package>/prepared.py": (
+        {"django"},
+        "Django ORM queries compiled once; SQLAlchemy caches its compiled statements itself",
+    ),
+    "src/<package>/renderer.py": ({"django"}, "Django Ninja's JSON renderer (orjson)"),
+    "tests/test_prepared.py": ({"django"}, "Django ORM queries compiled once"),
+    "tests/test_renderer.py": ({"django"}, "Django Ninja's JSON renderer (orjson)"),
     "tests/users/test_admin.py": ({"django"}, "the Django admin"),
     "src/<package>/items/migrations/__init__.py": ({"django"}, "Django migrations, per app"),
     "src/<package>/items/migrations/0001_initial.py": ({"django"}, "Django migrations, per app"),

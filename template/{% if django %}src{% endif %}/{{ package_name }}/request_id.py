@@ -11,6 +11,7 @@ from contextvars import ContextVar
 from django.http import HttpRequest, HttpResponseBase
 
 HEADER = "X-Request-ID"
+_META_KEY = "HTTP_X_REQUEST_ID"  # read from the environ: request.headers copies every header
 _MAX_LENGTH = 64  # the longest spelling of a UUID is 45 characters ("urn:uuid:...")
 
 _request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
@@ -39,7 +40,7 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        request_id = _incoming_or_new(request.headers.get(HEADER))
+        request_id = _incoming_or_new(request.META.get(_META_KEY))
         token = _request_id.set(request_id)
         try:
             response = self.get_response(request)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from ..config import Settings
 from ..exceptions import AuthenticationError
+from ..prepared import Param, PreparedQuery, columns, instance
 from ..users.models import LoginSession, User
 from .schemas import TokenPair
 from .tokens import TokenClaims, decode_token, issue_token, new_token_id
@@ -25,19 +26,28 @@ def start_session(settings: Settings, user: User) -> TokenPair:
     return _issue_pair(settings, session, now)
 
 
+# Every authenticated request runs it: compiled once (prepared.py), not per request.
+_LIVE_SESSION = PreparedQuery(
+    lambda: LoginSession.objects.filter(
+        pk=Param("session_id", models.UUIDField()),
+        user_id=Param("user_id", models.UUIDField()),
+        revoked_at__isnull=True,
+        expires_at__gt=Param("now", models.DateTimeField()),
+        user__is_active=True,
+    ).values(*columns(LoginSession), *columns(User, "user__"))
+)
+
+
 def live_session(claims: TokenClaims) -> LoginSession | None:
     """The token's login session with its user, if neither was revoked nor has expired."""
-    return (
-        LoginSession.objects.select_related("user")
-        .filter(
-            pk=claims.session_id,
-            user_id=claims.subject,
-            revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
-            user__is_active=True,
-        )
-        .first()
+    rows = _LIVE_SESSION.rows(
+        session_id=claims.session_id, user_id=claims.subject, now=timezone.now()
     )
+    if not rows:
+        return None
+    session = instance(LoginSession, rows[0])
+    session.user = instance(User, rows[0], "user__")
+    return session
 
 
 def refresh(settings: Settings, refresh_token: str) -> TokenPair:

@@ -16,7 +16,7 @@ from ..config import Settings
 TOKEN_BYTES = 32
 TOKEN_HASH_LENGTH = 64  # hex SHA-256
 # A token is 32 random bytes in URL-safe base64: 43 characters.
-TOKEN_MAX_LENGTH = 128
+MAILED_TOKEN_MAX_LENGTH = 128
 
 
 def now() -> datetime:

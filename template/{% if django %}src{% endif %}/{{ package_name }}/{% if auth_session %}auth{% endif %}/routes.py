@@ -3,10 +3,10 @@
 from http import HTTPStatus
 
 import structlog
+from django.conf import settings
 from django.contrib import auth
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
-from django.conf import settings
 from ninja import Router, Status
 
 from ..email_verification.tokens import require_verified
@@ -30,7 +30,9 @@ def _csrf_token(request: HttpRequest, response: HttpResponse) -> CsrfToken:
 
 # 403: email not verified (REQUIRE_EMAIL_VERIFICATION).
 @router.post(
-    "/login", summary="Log in", response={HTTPStatus.OK: CsrfToken, HTTPStatus.FORBIDDEN: None, **_ERRORS}
+    "/login",
+    summary="Log in",
+    response={HTTPStatus.OK: CsrfToken, HTTPStatus.FORBIDDEN: None, **_ERRORS},
 )
 def login(request: HttpRequest, response: HttpResponse, data: LoginRequest) -> CsrfToken:
     """Check email and password and start a session (cookie); returns its CSRF token."""

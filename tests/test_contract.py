@@ -113,6 +113,8 @@ def test_openapi_and_docs(client: httpx.Client) -> None:
         "/api/v1/auth/password",
         "/api/v1/auth/password-reset",
         "/api/v1/auth/password-reset/confirm",
+        "/api/v1/auth/verify-email",
+        "/api/v1/auth/verify-email/resend",
         "/api/v1/items",
         "/api/v1/items/{item_id}",
     } <= set(document["paths"])
@@ -387,6 +389,62 @@ def test_password_reset_validation(
 ) -> None:
     body = problem(client.post(f"{RESET}{path}", json=payload), 422)
     assert [error["loc"][-1] for error in body["errors"]] == [field]
+
+
+VERIFY = "/api/v1/auth/verify-email"
+VERIFICATION_RESENT = "If the address has an account to verify, a new link is on its way."
+INVALID_VERIFICATION_TOKEN = "The verification link is invalid, already used or expired."
+
+
+def test_verification_resend_does_not_reveal_accounts(client: httpx.Client) -> None:
+    """The same 202 and body for an unverified, a verified-or-not known and an unknown
+    address (tests/test_mail.py follows the verification link against a real SMTP server)."""
+    known = client.post(f"{VERIFY}/resend", json={"email": account(client)["email"]})
+    unknown = client.post(
+        f"{VERIFY}/resend", json={"email": f"nobody-{uuid.uuid4().hex[:12]}@example.com"}
+    )
+    for response in (known, unknown):
+        assert response.status_code == 202, response.text
+        assert response.headers["content-type"] == "application/json"
+        assert response.json() == {"detail": VERIFICATION_RESENT}
+
+
+def test_verification_resend_is_throttled_per_address(client: httpx.Client) -> None:
+    email = f"nobody-{uuid.uuid4().hex[:12]}@example.com"
+    for _ in range(RESET_ACCOUNT_LIMIT):
+        assert client.post(f"{VERIFY}/resend", json={"email": email}).status_code == 202
+    limited = client.post(f"{VERIFY}/resend", json={"email": email.upper()})
+    problem(limited, 429)
+    assert int(limited.headers["retry-after"]) >= 1
+
+
+@pytest.mark.parametrize("token", ["not-a-token", "A" * 43])
+def test_an_unknown_verification_token_is_400(client: httpx.Client, token: str) -> None:
+    body = problem(client.post(VERIFY, json={"token": token}), 400)
+    assert body["detail"] == INVALID_VERIFICATION_TOKEN
+
+
+@pytest.mark.parametrize(
+    ("path", "payload", "field"),
+    [
+        ("", {}, "token"),
+        ("", {"token": ""}, "token"),
+        ("", {"token": "t", "extra": 1}, "extra"),
+        ("/resend", {"email": "not-an-email"}, "email"),
+        ("/resend", {}, "email"),
+    ],
+)
+def test_email_verification_validation(
+    client: httpx.Client, path: str, payload: dict[str, Any], field: str
+) -> None:
+    body = problem(client.post(f"{VERIFY}{path}", json=payload), 422)
+    assert [error["loc"][-1] for error in body["errors"]] == [field]
+
+
+def test_a_new_account_is_not_verified_yet(client: httpx.Client) -> None:
+    me = client.get("/api/v1/users/me", headers=auth(account(client)))
+    assert me.status_code == 200, me.text
+    assert me.json()["email_verified"] is False
 
 
 def test_missing_or_bad_token_is_401_with_challenge(client: httpx.Client) -> None:

@@ -22,10 +22,11 @@ The users' credentials come the way a client gets them:
 
 Excluded here, each with its reason (nothing else is):
 
-- ``positive_data_acceptance`` (ST202) on ``POST /api/v1/users``, ``POST /api/v1/auth/login``
-  and the two password-reset operations only: see the configuration below (email addresses
-  in special-use domains, a password policy that JSON Schema cannot express beyond its
-  lengths, and reset tokens that no schema-valid guess matches).
+- ``positive_data_acceptance`` (ST202) on ``POST /api/v1/users``, ``POST /api/v1/auth/login``,
+  the two password-reset and the two email-verification operations only: see the
+  configuration below (email addresses in special-use domains, a password policy that JSON
+  Schema cannot express beyond its lengths, and reset and verification tokens that no
+  schema-valid guess matches).
 - ``POST /api/v1/auth/logout`` and ``POST /api/v1/auth/password`` (``jwt``, ``session``), and
   ``DELETE /api/v1/api-keys/{key_id}`` (``apikey``) are not fuzzed: they end the session, or
   revoke the key, behind the fuzzing users' credentials (that is their job), after which every
@@ -189,10 +190,11 @@ enabled = true
 # Registration's password policy is also more than a schema can say (not one of the 20 000
 # most common passwords, not the address): the password's description states it for people
 # and client generators, the fuzzer sees only the lengths. A reset token is 256 random bits:
-# a schema-valid one is still unknown (400), as a schema-valid login is still wrong (401).
+# a schema-valid one is still unknown (400), as a schema-valid login is still wrong (401);
+# so is a verification token.
 # Every other check still runs here.
 [[operations]]
-include-path-regex = "^/api/v1/(users|auth/login|auth/password-reset|auth/password-reset/confirm)$"
+include-path-regex = "^/api/v1/(users|auth/login|auth/password-reset(/confirm)?|auth/verify-email(/resend)?)$"
 include-method = "POST"
 checks.positive_data_acceptance.enabled = false
 """

@@ -41,7 +41,7 @@ from extensions.refusals import supported
 
 from .projects import TEST_REDIS_URL, Server, derived, free_port, install, serve_on
 from .rendering import render
-from .test_mail import FRONTEND_URL, Mailbox, Smtp, token_of
+from .test_mail import FRONTEND_URL, RESET, Mailbox, Smtp, token_of
 
 pytestmark = pytest.mark.slow
 
@@ -250,10 +250,23 @@ class TimedMailbox(Mailbox):
         self.arrived: dict[str, float] = {}
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        arrived = time.perf_counter()
         answer = await super().handle_DATA(server, session, envelope)
         with self.lock:
-            self.arrived[self.messages[-1]["To"]] = time.perf_counter()
+            message = self.messages[-1]
+            if str(message["Subject"]).startswith(RESET):  # not the registration's mail
+                self.arrived[message["To"]] = arrived
         return answer
+
+    def arrival(self, recipient: str) -> float:
+        """When the reset mail to ``recipient`` arrived (wait_for has seen it)."""
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            with self.lock:
+                if recipient in self.arrived:
+                    return self.arrived[recipient]
+            time.sleep(0.01)
+        pytest.fail(f"no arrival time for the reset mail to {recipient}")
 
 
 def _reset_mail_arrives_through_the_worker(
@@ -271,16 +284,17 @@ def _reset_mail_arrives_through_the_worker(
         response = httpx.post(f"{api}/auth/password-reset", json={"email": address}, timeout=10)
         assert response.status_code == 202, response.text
         message = mailbox.wait_for(address, timeout=30)
-        delays.append(mailbox.arrived[address] - started)
+        delays.append(mailbox.arrival(address) - started)
     token = token_of(message)
     new_password = {"token": token, "new_password": "amber lantern meadow seven"}
     confirmed = httpx.post(f"{api}/auth/password-reset/confirm", json=new_password, timeout=10)
     assert confirmed.status_code == 204, confirmed.text
     login = {"email": address, "password": "amber lantern meadow seven"}
     assert httpx.post(f"{api}/auth/login", json=login, timeout=10).status_code == 200
-    sent = worker.events("mail.sent")
-    assert len(sent) >= RESET_MAILS, worker.log
-    assert {line["kind"] for line in sent} == {"password_reset"}
+    # The registrations' verification mails went through the worker too.
+    kinds = [line["kind"] for line in worker.events("mail.sent")]
+    assert kinds.count("password_reset") >= RESET_MAILS, worker.log
+    assert set(kinds) == {"password_reset", "email_verification"}, kinds
     _print_request_times(api, address)
     return round(statistics.median(delays) * 1000, 1)
 

@@ -1,4 +1,5 @@
-"""Slow: password reset by mail, against each framework's production server and a real SMTP server.
+"""Slow: password reset and email verification by mail, against each framework's production
+server and a real SMTP server.
 
 The SMTP server is the test's own: aiosmtpd on loopback, keeping every message it accepts.
 The service starts before it listens, so its start-up check logs one error naming SMTP_URL
@@ -9,6 +10,10 @@ earlier sessions (and refresh tokens) are dead. Known and unknown addresses get 
 answer in similar time. With the SMTP server down a request still answers 202 at once, and
 the mail is retried until the server is back; a mail that never gets through is given up
 with an error line that does not carry its link.
+
+The service runs with REQUIRE_EMAIL_VERIFICATION=true: every registration mails a
+verification link, a login before its token is spent is refused (403) and accepted after;
+the accounts of the reset tests are verified that way first.
 """
 
 from __future__ import annotations
@@ -47,6 +52,9 @@ NEW_PASSWORD = "amber lantern meadow seven"
 FRONTEND_URL = "https://app.mail-tests.example"
 TTL_SECONDS = 6
 TOKEN_IN_LINK = re.compile(re.escape(FRONTEND_URL) + r"/reset-password#token=([A-Za-z0-9_-]+)")
+VERIFY_LINK = re.compile(re.escape(FRONTEND_URL) + r"/verify-email#token=([A-Za-z0-9_-]+)")
+# Subjects tell the two mails apart: "Reset your ... password", "Verify your email address ...".
+RESET, VERIFY = "Reset", "Verify"
 PROBES = 15
 
 
@@ -67,20 +75,25 @@ class Mailbox:
             self.messages.append(message)
         return "250 Message accepted for delivery"
 
-    def wait_for(self, recipient: str, count: int = 1, timeout: float = 20) -> EmailMessage:
-        """The ``count``-th message to ``recipient``, waiting for it to arrive."""
+    def wait_for(
+        self, recipient: str, count: int = 1, timeout: float = 20, kind: str = RESET
+    ) -> EmailMessage:
+        """The ``count``-th message of ``kind`` to ``recipient``, waiting for it to arrive."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            with self.lock:
-                received = [m for m in self.messages if m["To"] == recipient]
+            received = self.to(recipient, kind)
             if len(received) >= count:
                 return received[count - 1]
             time.sleep(0.05)
-        pytest.fail(f"no mail #{count} to {recipient} within {timeout} s")
+        pytest.fail(f"no {kind} mail #{count} to {recipient} within {timeout} s")
 
-    def to(self, recipient: str) -> list[EmailMessage]:
+    def to(self, recipient: str, kind: str = RESET) -> list[EmailMessage]:
         with self.lock:
-            return [m for m in self.messages if m["To"] == recipient]
+            return [
+                m
+                for m in self.messages
+                if m["To"] == recipient and str(m["Subject"]).startswith(kind)
+            ]
 
 
 @dataclass
@@ -115,10 +128,15 @@ class Project:
     def post(self, path: str, body: dict[str, Any], **kwargs: Any) -> httpx.Response:
         return httpx.post(f"{self.server.base_url}/api/v1{path}", json=body, timeout=30, **kwargs)
 
-    def register(self) -> str:
+    def register(self, *, verified: bool = True) -> str:
+        """A new account; ``verified``: its verification link followed, so it can log in."""
         address = f"user-{uuid.uuid4().hex[:12]}@example.com"
         response = self.post("/users", {"email": address, "password": PASSWORD})
         assert response.status_code == 202, response.text
+        if verified:
+            token = token_of(self.mailbox.wait_for(address, kind=VERIFY), VERIFY_LINK)
+            verification = self.post("/auth/verify-email", {"token": token})
+            assert verification.status_code == 204, verification.text
         return address
 
     def login(self, address: str, password: str = PASSWORD) -> httpx.Response:
@@ -175,9 +193,9 @@ def bodies(message: EmailMessage) -> tuple[str, str]:
     return str(text.get_content()), str(html.get_content())
 
 
-def token_of(message: EmailMessage) -> str:
+def token_of(message: EmailMessage, link: re.Pattern[str] = TOKEN_IN_LINK) -> str:
     text, html = bodies(message)
-    match = TOKEN_IN_LINK.search(text)
+    match = link.search(text)
     assert match, text
     assert f'href="{match.group(0)}"' in html
     return match.group(1)
@@ -198,6 +216,7 @@ def project(
         "MAIL_FROM": "Mail Tests <noreply@mail-tests.example>",
         "FRONTEND_URL": FRONTEND_URL,
         "PASSWORD_RESET_TTL_SECONDS": str(TTL_SECONDS),
+        "REQUIRE_EMAIL_VERIFICATION": "true",
         "MAIL_SEND_ATTEMPTS": "4",
         "MAIL_RETRY_DELAY_SECONDS": "0.5",
         # The timing comparison sends many requests from one client and address.
@@ -220,6 +239,40 @@ def test_an_unreachable_smtp_server_at_start_up_is_one_error_line(project: Proje
     assert line["setting"] == "SMTP_URL"
     assert line["port"] == project.smtp.port
     assert httpx.get(f"{project.server.base_url}/health/ready", timeout=5).status_code == 200
+
+
+def test_registration_mails_a_link_that_verifies_and_unlocks_login(project: Project) -> None:
+    address = project.register(verified=False)
+    message = project.mailbox.wait_for(address, kind=VERIFY)
+    assert message["From"] == "Mail Tests <noreply@mail-tests.example>"
+    assert message.get_content_type() == "multipart/alternative"
+    token = token_of(message, VERIFY_LINK)
+    # REQUIRE_EMAIL_VERIFICATION: the right password is refused until the link is used.
+    refused = project.login(address)
+    assert refused.status_code == 403, refused.text
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["detail"].startswith("Email not verified")
+    assert project.login(address, NEW_PASSWORD).status_code == 401  # the wrong one: as ever
+    assert project.post("/auth/verify-email", {"token": token}).status_code == 204
+    assert project.login(address).status_code == 200
+    again = project.post("/auth/verify-email", {"token": token})
+    assert again.status_code == 400, again.text
+    assert project.mailbox.to(address) == []  # no reset mail among them
+
+
+def test_a_resent_link_verifies_too(project: Project) -> None:
+    address = project.register(verified=False)
+    first = token_of(project.mailbox.wait_for(address, kind=VERIFY), VERIFY_LINK)
+    resent = project.post("/auth/verify-email/resend", {"email": address})
+    assert resent.status_code == 202, resent.text
+    unknown = project.post(
+        "/auth/verify-email/resend", {"email": f"nobody-{uuid.uuid4().hex[:12]}@example.com"}
+    )
+    assert (unknown.status_code, unknown.text) == (resent.status_code, resent.text)
+    second = token_of(project.mailbox.wait_for(address, 2, kind=VERIFY), VERIFY_LINK)
+    assert second != first
+    assert project.post("/auth/verify-email", {"token": second}).status_code == 204
+    assert project.login(address).status_code == 200
 
 
 def test_the_reset_mail_arrives_with_a_link_to_the_frontend(project: Project) -> None:
@@ -328,7 +381,7 @@ def test_a_mail_that_never_gets_through_is_logged_without_its_link(project: Proj
         [line] = [
             line
             for line in project.wait_for_log("mail.given_up", timeout=30)
-            if line["to"] == address
+            if line["to"] == address and line["kind"] == "password_reset"
         ]
     finally:
         project.smtp.start()

@@ -80,6 +80,10 @@ FRAMEWORK_ONLY: dict[str, tuple[set[str], str]] = {
         {"django"},
         "Django migrations, per app",
     ),
+    "src/<package>/users/migrations/0004_email_verification.py": (
+        {"django"},
+        "Django migrations, per app",
+    ),
     "src/<package>/users/management/__init__.py": ({"django"}, "manage.py commands"),
     "src/<package>/users/management/commands/__init__.py": ({"django"}, "manage.py commands"),
     "src/<package>/users/management/commands/create_api_key.py": (
@@ -136,6 +140,14 @@ FRAMEWORK_ONLY: dict[str, tuple[set[str], str]] = {
     "src/<package>/password_reset/models.py": (
         {"fastapi", "flask"},
         "SQLAlchemy models; Django keeps every model of the users app in users/models.py",
+    ),
+    "src/<package>/email_verification/models.py": (
+        {"fastapi", "flask"},
+        "SQLAlchemy models; Django keeps every model of the users app in users/models.py",
+    ),
+    "src/<package>/auth/mailed_token_rows.py": (
+        {"fastapi", "flask"},
+        "SQLAlchemy columns and statements of token tables; Django's are in users/models.py",
     ),
     "src/<package>/password_reset/queries.py": (
         {"fastapi", "flask"},

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
+from ..email_verification.tokens import require_verified
 from . import service
 from .credentials import authenticate, replace_password
 from .dependencies import authenticated, current_session, current_user
@@ -24,12 +25,14 @@ def _no_store(response: HttpResponse) -> None:
     response["Cache-Control"] = "no-store"
 
 
-@router.post("/login", summary="Log in", response=_TOKENS)
+# 403: email not verified (REQUIRE_EMAIL_VERIFICATION).
+@router.post("/login", summary="Log in", response={**_TOKENS, HTTPStatus.FORBIDDEN: None})
 def login(request: HttpRequest, response: HttpResponse, data: LoginRequest) -> TokenPair:
     """Exchange email and password for an access token and a refresh token."""
     # Every attempt counts, successful or not: guessing gets 10 tries per account.
     get_throttle("login").check(account=data.email, client=client_address(request))
     user = authenticate(data.email, data.password)
+    require_verified(settings.SERVICE, user.id, user.email_verified_at)
     _no_store(response)
     return service.start_session(settings.SERVICE, user)
 

@@ -3,11 +3,13 @@
 from http import HTTPStatus
 
 import structlog
+from django.conf import settings
 from django.contrib import auth
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from ninja import Router, Status
 
+from ..email_verification.tokens import require_verified
 from .credentials import authenticate, replace_password
 from .dependencies import authenticated, current_user
 from .rate_limits import client_address, get_throttle
@@ -26,12 +28,18 @@ def _csrf_token(request: HttpRequest, response: HttpResponse) -> CsrfToken:
     return CsrfToken(csrf_token=get_token(request))
 
 
-@router.post("/login", summary="Log in", response={HTTPStatus.OK: CsrfToken, **_ERRORS})
+# 403: email not verified (REQUIRE_EMAIL_VERIFICATION).
+@router.post(
+    "/login",
+    summary="Log in",
+    response={HTTPStatus.OK: CsrfToken, HTTPStatus.FORBIDDEN: None, **_ERRORS},
+)
 def login(request: HttpRequest, response: HttpResponse, data: LoginRequest) -> CsrfToken:
     """Check email and password and start a session (cookie); returns its CSRF token."""
     # Every attempt counts, successful or not: guessing gets 10 tries per account.
     get_throttle("login").check(account=data.email, client=client_address(request))
     user = authenticate(data.email, data.password)
+    require_verified(settings.SERVICE, user.id, user.email_verified_at)
     # Whatever session the request came with is dropped: a new key and CSRF token, so a
     # key planted before the login (session fixation) is worthless.
     request.session.flush()

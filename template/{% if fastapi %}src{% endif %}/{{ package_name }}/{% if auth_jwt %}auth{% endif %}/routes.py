@@ -16,6 +16,9 @@ _UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
 _THROTTLED: dict[int | str, dict[str, Any]] = {
     status.HTTP_429_TOO_MANY_REQUESTS: {"description": "Too many attempts; see Retry-After"}
 }
+_UNVERIFIED: dict[int | str, dict[str, Any]] = {
+    status.HTTP_403_FORBIDDEN: {"description": "Email not verified (REQUIRE_EMAIL_VERIFICATION)"}
+}
 
 
 async def no_store(response: Response) -> None:
@@ -26,7 +29,7 @@ async def no_store(response: Response) -> None:
 @router.post(
     "/login",
     summary="Log in",
-    responses=_UNAUTHORIZED | _THROTTLED,
+    responses=_UNAUTHORIZED | _UNVERIFIED | _THROTTLED,
     dependencies=[Depends(no_store)],
 )
 async def login(

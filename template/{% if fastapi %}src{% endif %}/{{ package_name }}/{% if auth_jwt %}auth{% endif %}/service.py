@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..config import Settings
+from ..email_verification.tokens import require_verified
 from ..exceptions import AuthenticationError
 from ..users.models import User
 from .credentials import authenticate, replace_password
@@ -43,6 +44,7 @@ async def start_session(
 ) -> TokenPair:
     """Check the credentials and open a login session; returns its first token pair."""
     user = await authenticate(session, email, password)
+    require_verified(settings, user.id, user.email_verified_at)
     login = LoginSession(
         id=uuid.uuid4(),
         user_id=user.id,

@@ -17,6 +17,9 @@ _UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
 _THROTTLED: dict[int | str, dict[str, Any]] = {
     status.HTTP_429_TOO_MANY_REQUESTS: {"description": "Too many attempts; see Retry-After"}
 }
+_UNVERIFIED: dict[int | str, dict[str, Any]] = {
+    status.HTTP_403_FORBIDDEN: {"description": "Email not verified (REQUIRE_EMAIL_VERIFICATION)"}
+}
 _CSRF: dict[int | str, dict[str, Any]] = {
     status.HTTP_403_FORBIDDEN: {"description": "The X-CSRF-Token header is missing or wrong"}
 }
@@ -40,7 +43,7 @@ def _clear_cookie(response: Response, settings: Settings) -> None:
 @router.post(
     "/login",
     summary="Log in",
-    responses=_UNAUTHORIZED | _THROTTLED,
+    responses=_UNAUTHORIZED | _UNVERIFIED | _THROTTLED,
     dependencies=[Depends(no_store)],
 )
 async def login(  # noqa: PLR0913  (FastAPI injects each of these)

@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..config import Settings
+from ..email_verification.tokens import require_verified
 from ..users.models import User
 from .credentials import authenticate, replace_password
 from .models import WebSession
@@ -52,6 +53,7 @@ async def start_session(
 ) -> NewSession:
     """Check the credentials and open a new session; a session the client had is ended."""
     user = await authenticate(session, email, password)
+    require_verified(settings, user.id, user.email_verified_at)
     if previous_cookie:
         # Never reuse an id the client brought along: that is how session fixation works.
         await end_session(session, previous_cookie)

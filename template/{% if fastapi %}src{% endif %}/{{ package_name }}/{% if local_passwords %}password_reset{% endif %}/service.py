@@ -4,6 +4,8 @@ import structlog
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..auth import mailed_token_rows as rows
+from ..auth import mailed_tokens
 from ..auth.passwords import check_password_policy, hash_password
 from ..config import Settings
 from ..mail import outbox
@@ -26,9 +28,9 @@ async def request_reset(session: AsyncSession, settings: Settings, email: str) -
     if user is None or not user.is_active:
         logger.info("auth.password_reset_requested", outcome="no_account")
         return
-    token = tokens.new_token()
+    token = mailed_tokens.new_token()
     row = PasswordResetToken(
-        id=tokens.token_hash(token), user_id=user.id, expires_at=tokens.expires_at(settings)
+        id=mailed_tokens.token_hash(token), user_id=user.id, expires_at=tokens.expires_at(settings)
     )
     session.add(row)
     await session.flush()
@@ -41,18 +43,18 @@ async def request_reset(session: AsyncSession, settings: Settings, email: str) -
 
 async def confirm_reset(session: AsyncSession, token: str, new_password: str) -> None:
     """Spend the token on a new password (policy checked); every session of the account ends."""
-    digest, moment = tokens.token_hash(token), tokens.now()
-    user = await session.scalar(queries.token_owner(digest, moment))
+    digest, moment = mailed_tokens.token_hash(token), mailed_tokens.now()
+    user = await session.scalar(rows.token_owner(PasswordResetToken, digest, moment))
     if user is None:
         logger.info("auth.password_reset_refused")
         raise tokens.ResetTokenError(tokens.INVALID_TOKEN)
     check_password_policy(new_password, user.email, field="new_password")
-    spent = await session.execute(queries.spend(digest, moment))
+    spent = await session.execute(rows.spend(PasswordResetToken, digest, moment))
     if spent.rowcount != 1:  # type: ignore[attr-defined]
         logger.info("auth.password_reset_refused", reason="spent_concurrently")
         raise tokens.ResetTokenError(tokens.INVALID_TOKEN)
     user.password_hash = hash_password(new_password)
-    await session.execute(queries.spend_all(user.id, moment))
+    await session.execute(rows.spend_all(PasswordResetToken, user.id, moment))
     await session.execute(queries.end_sessions(user.id, moment))
     await session.commit()
     logger.info("auth.password_reset", user_id=str(user.id))

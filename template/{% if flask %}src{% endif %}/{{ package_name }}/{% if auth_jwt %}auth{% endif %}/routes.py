@@ -30,7 +30,13 @@ def _no_store(response: Response) -> Response:
 
 
 @blueprint.post(
-    "/login", summary="Log in", responses={**_TOKENS, HTTPStatus.TOO_MANY_REQUESTS: Problem}
+    "/login",
+    summary="Log in",
+    responses={
+        **_TOKENS,
+        HTTPStatus.FORBIDDEN: Problem,  # email not verified (REQUIRE_EMAIL_VERIFICATION)
+        HTTPStatus.TOO_MANY_REQUESTS: Problem,
+    },
 )
 def login(body: LoginRequest) -> Response:
     """Exchange email and password for an access token and a refresh token."""

@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..config import Settings
+from ..email_verification.tokens import require_verified
 from ..exceptions import AuthenticationError
 from ..users.models import User
 from .credentials import authenticate, replace_password
@@ -30,6 +31,7 @@ NOT_AUTHENTICATED = "The token is invalid or has expired."
 def start_session(session: Session, settings: Settings, email: str, password: str) -> TokenPair:
     """Check the credentials and open a login session; its lifetime is fixed from here."""
     user = authenticate(session, email, password)
+    require_verified(settings, user.id, user.email_verified_at)
     login_session = LoginSession(
         id=uuid.uuid4(),
         user_id=user.id,

@@ -42,6 +42,7 @@ def _clear_cookie(response: Response, settings: Settings) -> Response:
     responses={
         HTTPStatus.OK: CsrfToken,
         HTTPStatus.UNAUTHORIZED: Problem,
+        HTTPStatus.FORBIDDEN: Problem,  # email not verified (REQUIRE_EMAIL_VERIFICATION)
         HTTPStatus.UNPROCESSABLE_ENTITY: Problem,
         HTTPStatus.TOO_MANY_REQUESTS: Problem,
     },

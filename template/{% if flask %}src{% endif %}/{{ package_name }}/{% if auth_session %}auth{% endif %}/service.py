@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ..config import Settings
+from ..email_verification.tokens import require_verified
 from ..users.models import User
 from .credentials import authenticate, replace_password
 from .models import WebSession
@@ -47,6 +48,7 @@ def start_session(
     """Check the credentials and open a new session; one the browser still had is deleted,
     so an id planted before the login (session fixation) is worth nothing after it."""
     user = authenticate(session, email, password)
+    require_verified(settings, user.id, user.email_verified_at)
     if old_cookie:
         session.execute(delete(WebSession).where(WebSession.id == session_key(old_cookie)))
     now = datetime.now(UTC)

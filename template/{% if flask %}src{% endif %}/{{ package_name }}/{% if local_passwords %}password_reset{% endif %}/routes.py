@@ -33,7 +33,8 @@ def init_app(app: Flask, settings: Settings) -> None:
     )
 
 
-def _check_attempt(account: str | None) -> None:
+def check_mail_attempt(account: str | None) -> None:
+    """Count an attempt at the throttle of mailed links (reset and verification)."""
     throttle = cast(Throttle, current_app.extensions[EXTENSION])
     throttle.check(account=account, client=client_address())
 
@@ -52,7 +53,7 @@ def request_reset(body: PasswordResetRequest) -> Response:
 
     The answer is the same either way, so the endpoint cannot tell who has an account.
     """
-    _check_attempt(body.email)
+    check_mail_attempt(body.email)
     service.request_reset(get_session(), get_settings(), body.email)
     return json_response(PasswordResetAccepted(), HTTPStatus.ACCEPTED)
 
@@ -69,6 +70,6 @@ def request_reset(body: PasswordResetRequest) -> Response:
 )
 def confirm_reset(body: PasswordResetConfirm) -> Response:
     """Spend the link's token on a new password; every session of the account ends."""
-    _check_attempt(None)  # guessing tokens is counted per client
+    check_mail_attempt(None)  # guessing tokens is counted per client
     service.confirm_reset(get_session(), body.token, body.new_password)
     return no_content()

@@ -3,6 +3,8 @@
 import structlog
 from sqlalchemy.orm import Session
 
+from ..auth import mailed_token_rows as rows
+from ..auth import mailed_tokens
 from ..config import Settings
 from ..mail import outbox
 from ..users.service import get_user_by_email, set_password
@@ -24,9 +26,9 @@ def request_reset(session: Session, settings: Settings, email: str) -> None:
     if user is None or not user.is_active:
         logger.info("auth.password_reset_requested", outcome="no_account")
         return
-    token = tokens.new_token()
+    token = mailed_tokens.new_token()
     row = PasswordResetToken(
-        id=tokens.token_hash(token), user_id=user.id, expires_at=tokens.expires_at(settings)
+        id=mailed_tokens.token_hash(token), user_id=user.id, expires_at=tokens.expires_at(settings)
     )
     session.add(row)
     session.flush()
@@ -38,18 +40,18 @@ def request_reset(session: Session, settings: Settings, email: str) -> None:
 
 def confirm_reset(session: Session, token: str, new_password: str) -> None:
     """Spend the token on a new password (policy checked); every session of the account ends."""
-    digest, moment = tokens.token_hash(token), tokens.now()
-    user = session.scalar(queries.token_owner(digest, moment))
+    digest, moment = mailed_tokens.token_hash(token), mailed_tokens.now()
+    user = session.scalar(rows.token_owner(PasswordResetToken, digest, moment))
     if user is None:
         logger.info("auth.password_reset_refused")
         raise tokens.ResetTokenError(tokens.INVALID_TOKEN)
     set_password(user, new_password)  # a 422 for a weak one, before the token is spent
-    spent = session.execute(queries.spend(digest, moment))
+    spent = session.execute(rows.spend(PasswordResetToken, digest, moment))
     if spent.rowcount != 1:  # type: ignore[attr-defined]
         session.rollback()
         logger.info("auth.password_reset_refused", reason="spent_concurrently")
         raise tokens.ResetTokenError(tokens.INVALID_TOKEN)
-    session.execute(queries.spend_all(user.id, moment))
+    session.execute(rows.spend_all(PasswordResetToken, user.id, moment))
     session.execute(queries.end_sessions(user.id, moment))
     session.commit()
     logger.info("auth.password_reset", user_id=str(user.id))

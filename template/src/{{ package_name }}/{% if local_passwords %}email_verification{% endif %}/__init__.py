@@ -1,0 +1,1 @@
+"""Email verification: a single-use link mailed at registration proves the address."""

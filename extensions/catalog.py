@@ -317,7 +317,9 @@ COMMON_DEPENDENCIES: tuple[str, ...] = (
     # Metrics in the Prometheus format, summed over the worker processes (metrics.py).
     "prometheus-client>=0.26",
     # Unhandled exceptions reported to Sentry when SENTRY_DSN is set (error_reporting.py).
-    "sentry-sdk>=2.70",
+    # Below 3: sentry-sdk 3.0 (December 2026) dropped init options error_reporting.py sets
+    # (include_local_variables, before_send_transaction); moving to it is a deliberate step.
+    "sentry-sdk>=2.70,<3",
 )
 
 

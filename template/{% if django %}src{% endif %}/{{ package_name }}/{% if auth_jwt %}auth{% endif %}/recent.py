@@ -34,7 +34,11 @@ def _watched_tables() -> tuple[str, ...]:
 
 
 def _forget_after_writes(
-    execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
+    execute: Callable[..., Any],
+    sql: str,
+    params: Any,
+    many: bool,  # noqa: FBT001  (Django's signature)
+    context: dict[str, Any],
 ) -> Any:
     """An execute_wrapper: a statement that changes a login session or a user clears the cache
     at once (this transaction's later reads) and again when it commits (what other threads

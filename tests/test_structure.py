@@ -50,10 +50,6 @@ FRAMEWORK_ONLY: dict[str, tuple[set[str], str]] = {
         {"fastapi", "flask"},
         "security and CORS header values they add themselves; Django's are settings",
     ),
-    "src/<package>/auth/recent.py": (
-        {"fastapi", "flask"},
-        "login sessions checked a moment ago (AUTH_CACHE_SECONDS); Django checks every request",
-    ),
     "src/<package>/users/admin.py": ({"django"}, "the Django admin"),
     "src/<package>/users/admin_middleware.py": (
         {"django"},

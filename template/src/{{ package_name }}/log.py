@@ -101,5 +101,14 @@ def configure_logging(settings: Settings) -> None:
         logger.propagate = True
     for name, level in LEVELS.items():
         logging.getLogger(name).setLevel(level)
+    _skip_unused_record_fields()
     # Python warnings (deprecations, missing static files) become log lines too.
     logging.captureWarnings(capture=True)
+
+
+def _skip_unused_record_fields() -> None:
+    """Spare every log record what no line shows: the caller's file and line, thread, process
+    and task names (the logging HOWTO's "Optimization"). A quarter of an access line's CPU."""
+    logging._srcfile = None  # the switch the HOWTO documents
+    for switch in ("logThreads", "logProcesses", "logMultiprocessing", "logAsyncioTasks"):
+        setattr(logging, switch, False)

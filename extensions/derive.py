@@ -332,8 +332,9 @@ def _kubernetes(
         "kubernetes_optional_secret_keys": [
             *(["RATE_LIMIT_STORAGE_URL"] if has_users else []),
             "SENTRY_DSN",
-            # The mail server's URL may carry its password (mail/smtp.py).
-            *(["SMTP_URL"] if local_passwords else []),
+            # The mail server's URL may carry its password (mail/smtp.py), or the password
+            # comes alone (SMTP_HOST and friends).
+            *(["SMTP_URL", "SMTP_PASSWORD"] if local_passwords else []),
         ],
         "kubernetes_manifest_files": built,
         "kubernetes_build_commands": [

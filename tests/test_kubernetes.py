@@ -675,6 +675,7 @@ def test_derive_kubernetes_on_a_server_database() -> None:
         "RATE_LIMIT_STORAGE_URL",
         "SENTRY_DSN",
         "SMTP_URL",  # the mail server's URL may hold its password
+        "SMTP_PASSWORD",
     ]
     environments = derived["kubernetes_environments"]
     assert list(environments) == OVERLAYS

@@ -312,8 +312,10 @@ def assert_logs_are_clean(log: str, auth_document: Path) -> None:
 
 
 # The two mistakes planted in test_the_fuzzer_catches_broken_authorization (FastAPI, jwt).
-OWNED_READ = "select(Item).where(Item.id == item_id, Item.owner_id == owner_id)"
-UNOWNED_READ = "select(Item).where(Item.id == item_id)"
+# The read statement of GET /api/v1/items/{item_id}, built once in items/service.py.
+_READ_ONE = '_READ_ONE = select(*_READ_COLUMNS).where(_TABLE.c.id == bindparam("item_id")'
+OWNED_READ = _READ_ONE + ", *_SCOPE)"
+UNOWNED_READ = _READ_ONE + ")"
 REFUSED_WITHOUT_TOKEN = """    if credentials is None:
         msg = "Authentication is required."
         raise AuthenticationError(msg)

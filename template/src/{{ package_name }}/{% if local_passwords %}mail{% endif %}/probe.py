@@ -36,4 +36,3 @@ def check_smtp_server(settings: Settings) -> bool:
         error=error,
     )
     return False
-

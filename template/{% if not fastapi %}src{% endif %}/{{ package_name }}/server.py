@@ -24,6 +24,7 @@ from gunicorn.workers.base import Worker
 
 from .config import Settings
 from .gunicorn_internals import drop_server_header
+from .heap import freeze_startup_objects
 from .last_resort import ProblemOnCrash
 from .metrics import forget_process, start_exporter, use_process_directory
 from .proxies import TrustedProxies
@@ -97,6 +98,11 @@ def _forget_worker(_: Arbiter, worker: Worker) -> None:
     forget_process(int(worker.pid))
 
 
+def _settle_worker(_: Worker) -> None:
+    # The worker has built its app (or inherited it, preloaded): that is start-up done.
+    freeze_startup_objects()
+
+
 def options(settings: Settings, *, preload: bool) -> dict[str, Any]:
     """gunicorn's settings, all derived from the service's Settings."""
     return {
@@ -117,6 +123,7 @@ def options(settings: Settings, *, preload: bool) -> dict[str, Any]:
         "control_socket_disable": True,
         "when_ready": _when_ready(settings),
         "child_exit": _forget_worker,
+        "post_worker_init": _settle_worker,
     }
 
 

@@ -62,9 +62,8 @@ FRAMEWORK_ONLY: dict[str, tuple[set[str], str]] = {
     "src/<package>/renderer.py": ({"django"}, "Django Ninja's JSON renderer (orjson)"),
     "tests/test_prepared.py": ({"django"}, "Django ORM queries compiled once"),
     "tests/test_read_connections.py": (
-        {"fastapi"},
-        "an async worker's reads hand their pooled connection back before the response; "
-        "a thread holds one connection for its request",
+        {"fastapi", "flask"},
+        "SQLAlchemy's reads on a connection of their own; Django holds one per thread",
     ),
     "tests/test_renderer.py": ({"django"}, "Django Ninja's JSON renderer (orjson)"),
     "tests/users/test_admin.py": ({"django"}, "the Django admin"),

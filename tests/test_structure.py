@@ -60,6 +60,14 @@ FRAMEWORK_ONLY: dict[str, tuple[set[str], str]] = {
         "Django ORM queries compiled once; SQLAlchemy caches its compiled statements itself",
     ),
     "src/<package>/renderer.py": ({"django"}, "Django Ninja's JSON renderer (orjson)"),
+    "src/<package>/db_backend/__init__.py": (
+        {"django"},
+        "Django's database backend: its health check only for idle connections",
+    ),
+    "src/<package>/db_backend/base.py": (
+        {"django"},
+        "Django's database backend: its health check only for idle connections",
+    ),
     "tests/test_prepared.py": ({"django"}, "Django ORM queries compiled once"),
     "tests/test_read_connections.py": (
         {"fastapi", "flask"},

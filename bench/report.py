@@ -1,4 +1,4 @@
-"""The results as plain-text tables and as one JSON document; the targets of issue #8."""
+"""The results as plain-text tables and as one JSON document; the targets of issues #8 and #22."""
 
 from __future__ import annotations
 
@@ -21,6 +21,15 @@ THROUGHPUT_TARGETS: dict[tuple[str, str, int, str], tuple[float, float | None]] 
     ("django", "sqlite", 1, "read1"): (700.0, None),
     ("flask", "postgresql", 1, "read1"): (700.0, None),
     ("flask", "sqlite", 1, "read1"): (700.0, None),
+}
+
+# Issue #22's targets, as ratios to the cell's floor measured in the same run:
+# (framework, database, workers, endpoint): (minimum req/s ratio, maximum p99 ratio,
+# maximum CPU-per-request ratio); None where the issue sets none.
+FLOOR_TARGETS: dict[tuple[str, str, int, str], tuple[float | None, float | None, float | None]] = {
+    ("fastapi", "postgresql", 1, "list50"): (0.5, 2.0, None),
+    ("django", "postgresql", 1, "read1"): (None, None, 1.5),
+    ("flask", "postgresql", 1, "read1"): (None, None, 1.5),
 }
 
 
@@ -98,6 +107,42 @@ def check_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         verdicts.append(
             _verdict(name, f"{row['rps']:.0f} req/s, p99 {row['p99_ms']} ms", goal, met)
         )
+    return verdicts + check_floor_targets(results)
+
+
+def check_floor_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Issue #22's targets: a service cell against its floor's, from the same run."""
+    rows = [row for row in results.get("load", {}).get("rows", []) if "error" not in row]
+    floors = {
+        (row["framework"], row["database"], row["workers"], row["endpoint"]): row
+        for row in rows
+        if row.get("app") == "floor"
+    }
+    verdicts = []
+    for row in rows:
+        key = (row["framework"], row["database"], row["workers"], row["endpoint"])
+        if row.get("app") != "service" or key not in FLOOR_TARGETS or key not in floors:
+            continue
+        rps_min, p99_max, cpu_max = FLOOR_TARGETS[key]
+        floor = floors[key]
+        measured, goals, met = [], [], row["errors"] == 0
+        if rps_min is not None:
+            ratio = row["rps"] / floor["rps"]
+            measured.append(f"req/s {ratio:.2f}")
+            goals.append(f"req/s >= {rps_min:g}")
+            met = met and ratio >= rps_min
+        if p99_max is not None:
+            ratio = row["p99_ms"] / floor["p99_ms"]
+            measured.append(f"p99 {ratio:.2f} ({row['p99_ms']} vs {floor['p99_ms']} ms)")
+            goals.append(f"p99 <= {p99_max:g}")
+            met = met and ratio <= p99_max
+        if cpu_max is not None:
+            ratio = row["cpu_ms_per_req"] / floor["cpu_ms_per_req"]
+            measured.append(f"CPU {ratio:.2f}")
+            goals.append(f"CPU per request <= {cpu_max:g}")
+            met = met and ratio <= cpu_max
+        name = f"{row['framework']} {row['endpoint']} {row['database']} {row['workers']}w / floor"
+        verdicts.append(_verdict(name, ", ".join(measured), ", ".join(goals) + ", 0 errors", met))
     return verdicts
 
 
@@ -229,7 +274,7 @@ def render_text(results: dict[str, Any]) -> str:
         parts.append("\n".join(f"- {row}"[:400] for row in failures))
     verdicts = check_targets(results) + check_observability(results)
     if verdicts:
-        parts.append("Targets (issues #8 and #19)")
+        parts.append("Targets (issues #8, #19 and #22)")
         parts.append(table(verdicts, ["target", "measured", "goal", "met"]))
     return "\n\n".join(parts)
 

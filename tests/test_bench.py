@@ -312,10 +312,31 @@ def test_service_cells_are_ratios_to_their_floor() -> None:
     )
     assert "cpu_ratio_to_floor" in text
     assert re.search(r"\|\s+read1 \|\s+floor \|", text)
-    # The floor is no service: issue #8's target is about the service only.
-    assert [row["target"] for row in report.check_targets({"load": {"rows": rows}})] == [
-        "flask read1 postgresql 1w"
+    # The floor is no service: issue #8's target is about the service only; issue #22's
+    # compares the service with its floor (4x its CPU per request: missed).
+    verdicts = report.check_targets({"load": {"rows": rows}})
+    assert [(row["target"], row["met"]) for row in verdicts] == [
+        ("flask read1 postgresql 1w", "MISSED"),
+        ("flask read1 postgresql 1w / floor", "MISSED"),
     ]
+    assert verdicts[1]["measured"] == "CPU 4.00"
+
+
+def test_issue_22_targets_are_ratios_to_the_floor() -> None:
+    common = {"framework": "fastapi", "database": "postgresql", "workers": 1, "errors": 0}
+    cells = {"endpoint": "list50", "cpu_ms_per_req": 1.0}
+    service = {**common, **cells, "app": "service", "rps": 600.0, "p99_ms": 80.0}
+    floor = {**common, **cells, "app": "floor", "rps": 1000.0, "p99_ms": 40.0}
+    (verdict,) = report.check_floor_targets({"load": {"rows": [service, floor]}})
+    assert verdict["measured"] == "req/s 0.60, p99 2.00 (80.0 vs 40.0 ms)"
+    assert verdict["met"] == "yes"
+    slower = {**service, "p99_ms": 81.0}
+    (verdict,) = report.check_floor_targets({"load": {"rows": [slower, floor]}})
+    assert verdict["met"] == "MISSED"
+    failing = {**service, "errors": 1}
+    (verdict,) = report.check_floor_targets({"load": {"rows": [failing, floor]}})
+    assert verdict["met"] == "MISSED"
+    assert report.check_floor_targets({"load": {"rows": [service]}}) == []  # no floor: no verdict
 
 
 def test_own_process_is_measured() -> None:

@@ -80,7 +80,7 @@ class _Formatter(structlog.stdlib.ProcessorFormatter):
     """Foreign records through the processors; structlog's finished lines as they are.
 
     Rendering our events in structlog's chain rather than here spares each line a copy of
-    its record and of its event dict: an access line costs a third less CPU.
+    its record and of its event dict: an access line costs a fifth less CPU.
     """
 
     def format(self, record: logging.LogRecord) -> str:
@@ -116,7 +116,14 @@ def configure_logging(settings: Settings) -> None:
         # Failed authentications are counted from their log events, whatever the level.
         # Our own events are rendered here and reach the handler as finished lines; only the
         # servers' and libraries' records go through the formatter's chain (_Formatter).
-        processors=[*shared, count_auth_failures, _render, _finished_line],
+        # Events below the level are dropped after the count, before they are rendered.
+        processors=[
+            *shared,
+            count_auth_failures,
+            structlog.stdlib.filter_by_level,
+            _render,
+            _finished_line,
+        ],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,

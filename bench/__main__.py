@@ -66,7 +66,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--no-floors",
         dest="floors",
         action="store_false",
-        help="load: skip the floor cells (bench/floors/) of the PostgreSQL services",
+        help="load: skip the floor cells (bench/floors/) of the services",
     )
     parser.add_argument(
         "--workers", default="1,2", help="comma-separated worker counts (default 1,2)"

@@ -57,7 +57,7 @@ FLOORS = Path(__file__).resolve().parent / "floors"
 # The floors read the services' own table: SQLAlchemy's name, Django's app_model name.
 FLOOR_TABLES = {"fastapi": "items", "flask": "items", "django": "items_item"}
 FLOOR_APPS = {"django": "application", "flask": "app"}
-FLOOR_DATABASES = ("postgresql",)  # asyncpg and psycopg: the floors speak PostgreSQL only
+FLOOR_DATABASES = ("postgresql", "sqlite")  # every database the load section runs
 GUNICORN_THREADS = 4  # the services' THREADS_PER_WORKER (server.py)
 
 

@@ -280,6 +280,38 @@ def test_floor_queries_and_models() -> None:
     page = models.page([(*row, 7)], 50, 0)
     assert (page.total, page.limit, len(page.items)) == (7, 50, 1)
     assert models.page([], 50, 0).total == 0
+    assert models.sqlite_path("sqlite:////srv/bench.db") == "/srv/bench.db"
+    assert models.sqlite_path("postgresql://postgres@127.0.0.1/bench") is None
+
+
+def test_floor_queries_read_sqlite_rows_as_the_services_store_them(tmp_path: Path) -> None:
+    """UUIDs as 32 hex digits and timestamps as text (SQLAlchemy's and Django's SQLite
+    types): the floors' statements find the row by `uuid.hex` and the models read it."""
+    import importlib.util  # noqa: PLC0415
+    import sqlite3  # noqa: PLC0415
+    import uuid  # noqa: PLC0415
+
+    spec = importlib.util.spec_from_file_location("floor_models", load.FLOORS / "floor_models.py")
+    assert spec is not None
+    assert spec.loader is not None
+    models = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(models)
+    item_id = uuid.uuid4()
+    with sqlite3.connect(tmp_path / "bench.db") as database:
+        database.execute(
+            "CREATE TABLE items (id CHAR(32), title TEXT, description TEXT,"
+            " created_at DATETIME, updated_at DATETIME)"
+        )
+        stamp = "2026-12-07 06:00:00.000000"
+        database.execute(
+            "INSERT INTO items VALUES (?, 'One', NULL, ?, ?)", (item_id.hex, stamp, stamp)
+        )
+        read = models.READ_ONE.format(table="items").replace("%s", "?")
+        row = database.execute(read, (item_id.hex,)).fetchone()
+        assert models.item(row).id == item_id
+        page_sql = models.PAGE.format(table="items").replace("%s", "?")
+        rows = database.execute(page_sql, (50, 0)).fetchall()
+        assert models.page(rows, 50, 0).total == 1
 
 
 def test_service_cells_are_ratios_to_their_floor() -> None:

@@ -1,5 +1,5 @@
 """Django's floor: gunicorn gthread, Django with no app, middleware or ORM, a plain cursor
-(psycopg, persistent connections as the service's), serialized as Ninja renders."""
+(psycopg or sqlite3, persistent connections as the service's), serialized as Ninja renders."""
 
 import json
 import os
@@ -43,7 +43,8 @@ def ready(_: HttpRequest) -> HttpResponse:
 
 def read_item(_: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
     with connection.cursor() as cursor:
-        cursor.execute(READ_SQL, (item_id,))
+        # SQLite keeps the services' UUIDs as 32 hex digits (Django's UUIDField).
+        cursor.execute(READ_SQL, (item_id.hex if connection.vendor == "sqlite" else item_id,))
         row = cursor.fetchone()
     if row is None:
         raise Http404

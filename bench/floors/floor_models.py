@@ -14,6 +14,12 @@ PAGE = (
 )
 
 
+def sqlite_path(database_url: str) -> str | None:
+    """The file of a sqlite:/// DATABASE_URL; None for a server's URL."""
+    prefix = "sqlite:///"
+    return database_url.removeprefix(prefix) if database_url.startswith(prefix) else None
+
+
 class ItemRead(BaseModel):
     id: uuid.UUID
     title: str
